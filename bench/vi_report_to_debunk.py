@@ -1,0 +1,99 @@
+"""Vietnamese citizen reports -> published debunks, through the real ``Matcher``.
+
+All 794 articles of vafc-tingia-crawl (78 VAFC debunks + 716 VnExpress distractors) are
+indexed as claims with ``Matcher.add`` (vectors from ``Matcher.embed``, cached). Each of
+the 30 reports (accented / unaccented / chat-spelled) is run through ``Matcher.query`` and
+``Matcher.decide`` with the DEFAULT ``MatchConfig``: its fusion weights and thresholds were
+fitted on vnPara by bench/paraphrase.py, never on these 30 queries.
+
+Two ways to index an article are compared: its lead (title + sapo, what a published
+verdict's claim text looks like) and its full text.
+
+Run: .venv/bin/python bench/vi_report_to_debunk.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import numpy as np
+from _data import load_vafc_collection, load_vi_reports
+from _embed import form_vectors
+
+from claimmatch import E5Embedder, MatchConfig, Matcher
+
+LEAD_CHARS = 400
+
+
+def lead(text: str) -> str:
+    """Title and sapo: the first LEAD_CHARS characters, cut at a word boundary."""
+    if len(text) <= LEAD_CHARS:
+        return text
+    return text[:LEAD_CHARS].rsplit(" ", 1)[0]
+
+
+def run(variant: str, articles, reports, embedder) -> dict:
+    texts = [lead(a["text"]) if variant == "lead" else a["text"] for a in articles]
+    config = MatchConfig()
+    matcher = Matcher(config, embedder)
+    vectors = form_vectors(embedder, f"vafc-{variant}", texts, is_query=False)
+    for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
+        matcher.add(i, text, vectors=vec)
+    qvecs = form_vectors(embedder, "vi-reports", [r.text for r in reports], is_query=True)
+    ids = [a["id"] for a in articles]
+    rr, r1, r5, styles = [], [], [], {}
+    x_suggested = d_linked = d_suggested = 0
+    t0 = time.time()
+    for report, qv in zip(reports, qvecs, strict=True):
+        cands = matcher.query(report.text, k=10, query_vectors=qv)
+        decision = matcher.decide(report.text, cands)
+        ranked = [ids[c.claim_id] for c in cands]
+        if not report.relevant:
+            x_suggested += decision.action != "new"
+            print(f"  {report.qid} no-debunk: {decision.action} top={cands[0].score:.3f}", file=sys.stderr)
+            continue
+        rank = next((n for n, d in enumerate(ranked, 1) if d in report.relevant), None)
+        rr.append(1.0 / rank if rank else 0.0)
+        r1.append(1.0 if rank == 1 else 0.0)
+        r5.append(1.0 if rank and rank <= 5 else 0.0)
+        styles.setdefault(report.style, []).append(r1[-1])
+        top_ok = bool(ranked) and ranked[0] in report.relevant
+        d_linked += decision.action == "link" and top_ok
+        d_suggested += decision.action in ("link", "suggest") and top_ok
+        print(
+            f"  {report.qid} {report.style}: rank {rank} {decision.action} "
+            f"top={cands[0].score:.3f} {cands[0].reasons}",
+            file=sys.stderr,
+        )
+    per_query_ms = (time.time() - t0) / len(reports) * 1000
+    return {
+        "mrr": round(float(np.mean(rr)), 4),
+        "recall_at_1": round(float(np.mean(r1)), 4),
+        "recall_at_5": round(float(np.mean(r5)), 4),
+        "recall_at_1_by_style": {k: round(float(np.mean(v)), 4) for k, v in styles.items()},
+        "no_debunk_suggested": int(x_suggested),
+        "no_debunk_total": sum(1 for r in reports if not r.relevant),
+        "debunk_right_and_suggested_or_linked": int(d_suggested),
+        "debunk_right_and_autolinked": int(d_linked),
+        "debunk_total": len(rr),
+        "query_ms": round(per_query_ms, 1),
+    }
+
+
+def main() -> None:
+    articles = load_vafc_collection()
+    reports = load_vi_reports()
+    embedder = E5Embedder()
+    results = {v: run(v, articles, reports, embedder) for v in ("lead", "full")}
+    for v, res in results.items():
+        print(f"{v}: {res}")
+    main_result = dict(results["lead"])
+    main_result["indexed_text"] = f"lead ({LEAD_CHARS} chars)"
+    main_result["full_text_variant"] = results["full"]
+    print(json.dumps(main_result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Tunable numbers of the matcher, in one place so a benchmark can print and replace them.
+
+The fusion weights and the two thresholds are not guesses: they are what
+``bench/paraphrase.py`` fits on vnPara (logistic regression, thresholds chosen by
+cross-validation) and prints as ``fitted_config``. Re-run it after changing a signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Logistic-regression weights over the per-pair text features.
+
+    ``semantic`` is the best cosine between the query's and the claim's vectors,
+    ``coverage`` the IDF-weighted share of the query's words found in the claim and
+    ``near_dup`` the MinHash Jaccard estimate of their shingle sets.
+    """
+
+    bias: float = -10.0  # PLACEHOLDER-REFIT
+    semantic: float = 1.0  # PLACEHOLDER-REFIT
+    coverage: float = 1.0  # PLACEHOLDER-REFIT
+    near_dup: float = 1.0  # PLACEHOLDER-REFIT
+    # Used when the query was not embedded (cheap signals already settled it).
+    lexical_bias: float = 1.0  # PLACEHOLDER-REFIT
+    lexical_coverage: float = 1.0  # PLACEHOLDER-REFIT
+    lexical_near_dup: float = 1.0  # PLACEHOLDER-REFIT
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    # Decision thresholds on the fused score (a probability of "same claim").
+    autolink_threshold: float = 0.9
+    suggest_threshold: float = 0.5
+    # A report shorter than this (in syllables) never auto-links on text alone: "vắc xin
+    # gây vô sinh" is a topic, not a claim, and may hide a different claim about it.
+    min_tokens_for_autolink: int = 6
+    # Non-text evidence; each is a fused score, compared with the same thresholds.
+    same_link_score: float = 0.97
+    same_screenshot_score: float = 0.97
+    # A link shared by more than this many claims identifies a site, not a claim.
+    max_claims_per_link: int = 3
+    # MinHash LSH over syllable shingles of the folded text.
+    shingle_size: int = 2
+    minhash_perm: int = 128
+    lsh_threshold: float = 0.5
+    # Jaccard at or above which the text is "near identical" (and embedding may be skipped).
+    near_identical_jaccard: float = 0.8
+    # Candidates gathered from each retriever before fusion.
+    retrieve_k: int = 50
+    # Accented query words that match the same accented words in a claim score this much
+    # extra, so "bán" (sell) and "bạn" (friend) stop looking alike once accents are typed.
+    exact_token_boost: float = 0.5
+    # When to run the sentence model on a query: "always", "never", or "needed" (skip when
+    # a near-identical claim already settles the question).
+    embed_query: str = "needed"
+    weights: FusionWeights = field(default_factory=FusionWeights)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.suggest_threshold <= self.autolink_threshold <= 1.0:
+            raise ValueError("need 0 <= suggest_threshold <= autolink_threshold <= 1")
+        if self.embed_query not in {"always", "never", "needed"}:
+            raise ValueError("embed_query must be 'always', 'never' or 'needed'")
+        if self.shingle_size < 1 or self.minhash_perm < 16:
+            raise ValueError("shingle_size >= 1 and minhash_perm >= 16 are required")

@@ -1,0 +1,53 @@
+"""The forms of a text that the matching signals index, all derived through ``vntext``.
+
+Every signal must see the same tokens for the same text, whether the text arrives as a
+claim or as a query, accented, unaccented or chat-spelled. Computing them once here keeps
+the signals consistent and keeps Vietnamese rules in ``vntext`` where they belong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import vntext
+
+# Marks a term that keeps its diacritics, so it lives in its own BM25 vocabulary.
+EXACT_PREFIX = "="
+
+
+@dataclass(frozen=True)
+class TextKeys:
+    normalized: str
+    folded: str
+    folded_tokens: tuple[str, ...]
+    exact_tokens: tuple[str, ...]
+
+    @property
+    def has_diacritics(self) -> bool:
+        return bool(self.exact_tokens)
+
+    def shingles(self, size: int) -> set[str]:
+        """Syllable n-grams of the folded text (the whole token list if it is shorter)."""
+        toks = self.folded_tokens
+        if len(toks) <= size:
+            return {" ".join(toks)} if toks else set()
+        return {" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)}
+
+
+def text_keys(text: str) -> TextKeys:
+    """All forms of ``text`` the matcher uses; ``text`` may be any string, even empty."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    normalized = vntext.normalize(text)
+    folded = vntext.search_key(text)
+    folded_tokens = tuple(t for t in vntext.tokenize(folded) if _is_word(t))
+    exact = tuple(
+        EXACT_PREFIX + t
+        for t in vntext.tokenize(normalized)
+        if _is_word(t) and vntext.fold(t) != t
+    )
+    return TextKeys(normalized, folded, folded_tokens, exact)
+
+
+def _is_word(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)

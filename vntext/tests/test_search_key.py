@@ -1,0 +1,37 @@
+from vntext import search_key, strip_diacritics
+
+
+def test_key_of_accented_and_unaccented_text_is_equal():
+    text = "Thủ tướng yêu cầu xử lý nghiêm tin giả về dịch bệnh"
+    assert search_key(text) == search_key(strip_diacritics(text))
+    assert search_key(text) == "thu tuong yeu cau xu ly nghiem tin gia ve dich benh"
+
+
+def test_partial_diacritics_give_the_same_key():
+    assert search_key("Thủ tuong yeu cầu xử ly") == search_key("Thủ tướng yêu cầu xử lý")
+
+
+def test_tone_style_and_encoding_do_not_matter():
+    import unicodedata
+
+    assert search_key("hoà bình") == search_key(unicodedata.normalize("NFD", "hòa bình"))
+
+
+def test_chat_spelling_gives_the_standard_key():
+    assert search_key("ko dc chia sẻ tin này vs ai") == search_key("không được chia sẻ tin này với ai")
+
+
+def test_punctuation_emoji_and_case_do_not_matter():
+    assert search_key("TIN GIẢ!!! 😡😡 Đừng share…") == "tin gia dung share"
+
+
+def test_price_k_is_not_khong():
+    assert search_key("bán 500k một hộp") == "ban 500k mot hop"
+
+
+def test_links_survive_in_the_key():
+    assert "facebook.com/abc" in search_key("xem facebook.com/abc nhé")
+
+
+def test_empty():
+    assert search_key("") == ""
