@@ -136,7 +136,11 @@ def cached_embeddings(
     embed: Callable[[list[str]], np.ndarray],
     batch: int = 64,
 ) -> np.ndarray:
-    """Embed ``texts`` once per (model, kind, exact texts) and reuse the file afterwards."""
+    """Embed ``texts`` once per (model, kind, exact text) and reuse the vectors afterwards.
+
+    ``kind`` must name the embedding function (e.g. query vs passage prefix): vectors are
+    shared between benchmarks text by text, so only texts never seen before are embedded.
+    """
     digest = hashlib.sha256()
     digest.update(f"{model_name}\0{kind}\0".encode())
     for text in texts:
@@ -146,14 +150,47 @@ def cached_embeddings(
         vectors = np.load(path)
         if vectors.shape[0] == len(texts):
             return vectors
-    parts = []
-    for start in range(0, len(texts), batch):
-        parts.append(np.asarray(embed(list(texts[start : start + batch])), dtype=np.float32))
-        done = min(start + batch, len(texts))
-        if done % (batch * 20) == 0 or done == len(texts):
-            print(f"  embedded {done}/{len(texts)} {kind}", file=sys.stderr, flush=True)
-    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+    side = kind.rsplit("-", 1)[-1] if kind.endswith(("-q", "-p")) else kind
+    store = _TextVectorStore(cache_dir() / f"texts-{model_name}-{side}.sqlite")
+    found = store.get(texts)
+    missing = sorted({t for t, v in zip(texts, found) if v is None})
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        store.put(chunk, np.asarray(embed(chunk), dtype=np.float32))
+        done = min(start + batch, len(missing))
+        if done % (batch * 10) == 0 or done == len(missing):
+            print(f"  embedded {done}/{len(missing)} new {kind}", file=sys.stderr, flush=True)
+    found = store.get(texts)
+    vectors = np.stack(found) if texts else np.zeros((0, 0), np.float32)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, vectors)
     tmp.replace(path)
     return vectors
+
+
+class _TextVectorStore:
+    """One vector per distinct text in SQLite, so repeated texts are embedded once."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, x BLOB)")
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        out: list[np.ndarray | None] = []
+        for text in texts:
+            row = self._db.execute("SELECT x FROM v WHERE k = ?", (self._key(text),)).fetchone()
+            out.append(np.frombuffer(row[0], np.float32) if row else None)
+        return out
+
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO v VALUES (?, ?)",
+            [(self._key(t), v.astype(np.float32).tobytes()) for t, v in zip(texts, vectors)],
+        )
+        self._db.commit()

@@ -5,8 +5,7 @@ Every sentence2 is indexed as a claim; each sentence1 is scored against its own 
 (shuffled, seed 0): the logistic fusion is fitted on four folds, the auto-link threshold
 (precision >= 0.98) and suggest threshold (precision >= 0.85) are chosen on inner
 out-of-fold scores of those four folds, then everything is measured on the fifth.
-Also reported: each signal's AUC alone, the lexical-only model, and the same pipeline
-with every sentence1 stripped of diacritics. The final fit on all pairs is printed as
+Also reported: each signal's AUC alone and the lexical-only model. The final fit on all pairs is printed as
 ``fitted_config``: those are the defaults in ``claimmatch/config.py``.
 
 Run: .venv/bin/python bench/paraphrase.py
@@ -24,7 +23,6 @@ from _embed import form_vectors
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
-import vntext
 from claimmatch import E5Embedder, MatchConfig, Matcher
 from claimmatch.fusion import (
     LEXICAL_FEATURES,
@@ -38,8 +36,9 @@ SUGGEST_PRECISION = 0.85
 FOLDS = 5
 
 
-def pair_signals(pairs, first_texts, embedder) -> list[dict[str, float]]:
+def pair_signals(pairs, embedder) -> list[dict[str, float]]:
     matcher = Matcher(MatchConfig(embed_query="always"), embedder)
+    first_texts = [p.first for p in pairs]
     passages = form_vectors(embedder, "vnpara-s2", [p.second for p in pairs], is_query=False)
     queries = form_vectors(embedder, "vnpara-s1-" + _digest(first_texts), first_texts, True)
     for i, p in enumerate(pairs):
@@ -110,23 +109,13 @@ def main() -> None:
     y = np.array([p.label for p in pairs])
     embedder = E5Embedder()
     t0 = time.time()
-    rows = pair_signals(pairs, [p.first for p in pairs], embedder)
-    stripped = pair_signals(pairs, [vntext.strip_diacritics(p.first) for p in pairs], embedder)
-    print(f"signals for {len(pairs)} pairs x2 in {time.time() - t0:.0f}s", file=sys.stderr)
+    rows = pair_signals(pairs, embedder)
+    print(f"signals for {len(pairs)} pairs in {time.time() - t0:.0f}s", file=sys.stderr)
 
     single = {n: round(roc_auc_score(y, [r[n] for r in rows]), 4) for n in TEXT_FEATURES}
     full = cross_validate(rows, y, TEXT_FEATURES)
     lexical = cross_validate(rows, y, LEXICAL_FEATURES)
-    # the model fitted on accented pairs, applied as-is to pairs whose sentence1 lost accents
-    x_all, xs_all = _matrix(rows, TEXT_FEATURES), _matrix(stripped, TEXT_FEATURES)
-    stripped_auc, stripped_al = [], []
-    for fold, (tr, te) in enumerate(KFold(FOLDS, shuffle=True, random_state=0).split(x_all)):
-        b, c = fit_logistic(x_all[tr], y[tr])
-        t_auto, _ = _oof_thresholds(x_all[tr], y[tr], seed=fold + 1)
-        s = _predict(b, c, xs_all[te])
-        stripped_auc.append(roc_auc_score(y[te], s))
-        stripped_al.append(_at(s, y[te], t_auto))
-
+    x_all = _matrix(rows, TEXT_FEATURES)
     for name, res in (("fused (semantic+coverage+near_dup)", full), ("lexical only", lexical)):
         print(
             f"{name}: AUC {_ms(res['auc'])}, auto-link P {_ms(res['al_p'])} "
@@ -157,9 +146,6 @@ def main() -> None:
                 "lexical_only_roc_auc": _ms(lexical["auc"]),
                 "lexical_only_autolink_recall": _ms(lexical["al_r"]),
                 "single_signal_auc": single,
-                "stripped_query_roc_auc": _ms(stripped_auc),
-                "stripped_query_autolink_precision": _ms([p for p, _ in stripped_al]),
-                "stripped_query_autolink_recall": _ms([r for _, r in stripped_al]),
             }
         )
     )

@@ -1,28 +1,71 @@
-"""Refuse oversized request bodies before Django reads them."""
+"""Refuse oversized or unreadable request bodies with a message a person can act on.
+
+Django raises while it parses a body (too large, too many fields or files, a broken
+multipart stream), and the CSRF check is the first to parse a form: left alone, a person
+gets a bare "Bad Request". This middleware parses form bodies first, so those cases get
+a clear, translated page (or a JSON error under /api/) instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+FORM_CONTENT_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+ERROR_TEMPLATE = "intake/request_error.html"
+API_PREFIX = "/api/"
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def request_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """The error in the form the client reads: JSON for the API, a page for people."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"error": code, "message": message, "fields": {}}, status=status)
+    return render(request, ERROR_TEMPLATE, {"message": message, "code": code}, status=status)
 
 
 class RequestSizeLimitMiddleware:
-    """A declared body larger than MAX_REQUEST_BYTES gets 413 with a message a person reads."""
+    """A declared body over MAX_REQUEST_BYTES gets 413; an unreadable form body gets 400 or 413."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.MAX_REQUEST_BYTES:
-            message = _("The request is too large. Send at most 5 images of 5 MB each.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"error": "request_too_large", "message": message}, status=413)
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        # This runs before LocaleMiddleware: choose the person's language ourselves.
+        with translation.override(translation.get_language_from_request(request)):
+            refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
         return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        if declared_length(request) > settings.MAX_REQUEST_BYTES:
+            return request_error(request, 413, "request_too_large", _(
+                "The request is too large. Send at most 5 images of 5 MB each."))
+        if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
+            return None
+        try:
+            request.POST  # noqa: B018 - parse now, while a failure can still be answered clearly
+        except RequestDataTooBig:
+            return request_error(request, 413, "request_too_large", _(
+                "The form data is too large. Shorten the text; at most 10,000 characters are accepted."))
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return request_error(request, 400, "too_many_parts", _(
+                "The request has too many fields or files. Send at most 5 images."))
+        except (MultiPartParserError, BadRequest, UnreadablePostError):
+            return request_error(request, 400, "unreadable_body", _(
+                "The request could not be read. Please send the form again."))
+        return None

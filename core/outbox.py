@@ -2,15 +2,20 @@
 
 `schedule` is called inside the transaction that makes the change; the queue is told only
 after the commit. `run` is what a worker does with a task id; `sweep` hands forgotten rows
-back to the queue. Handlers must be idempotent for effects outside the database (e-mail):
-their database effects commit together with the row's `done_at`.
+back to the queue, and is also how a failed task is retried once its backoff is over.
+Handlers must be idempotent for effects outside the database (e-mail): their database
+effects commit together with the row's `done_at`, so a run killed half-way leaves nothing.
+
+The broker message carries only the row id. Whatever the broker does with it (the
+file-system transport deletes it when read, Redis redelivers after a visibility timeout,
+RabbitMQ redelivers when the consumer is gone), the row decides what still has to be done.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +30,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], None]
 _HANDLERS: dict[str, tuple[Handler, str]] = {}
 
+MAX_BACKOFF_SECONDS = 3600
+
 
 def handler(kind: str, queue: str = "default") -> Callable[[Handler], Handler]:
     """Register the function that does the work of one kind of outbox task."""
@@ -34,6 +41,11 @@ def handler(kind: str, queue: str = "default") -> Callable[[Handler], Handler]:
         return func
 
     return register
+
+
+def queue_name(queue: str) -> str:
+    """The broker queue of a logical queue: the deployment's prefix lets brokers be shared."""
+    return f"{settings.QUEUE_PREFIX}{queue}"
 
 
 def schedule(kind: str, key: str, payload: dict[str, Any] | None = None) -> OutboxTask:
@@ -56,7 +68,7 @@ def enqueue(task_id: int) -> bool:
     task = OutboxTask.objects.filter(pk=task_id).only("kind").first()
     if task is None:
         return False
-    queue = _HANDLERS.get(task.kind, (None, "default"))[1]
+    queue = queue_name(_HANDLERS.get(task.kind, (None, "default"))[1])
     try:
         run_outbox_task.apply_async(args=[task_id], queue=queue)
     except Exception:  # the broker is down: the row is safe, the sweeper will retry
@@ -69,13 +81,23 @@ def enqueue(task_id: int) -> bool:
 def run(task_id: int) -> str:
     """Run one task: write the started marker, then do the work and mark it done atomically.
 
-    Returns "done", "skipped" (already done, failed for good, or unknown), or "error".
+    Returns "done"; "skipped" (already done, failed for good, or unknown); "deferred" (a
+    duplicate message arrived during the backoff of a failed attempt; the sweeper sends it
+    again when due); "error" (this attempt failed, a later one will retry); or "failed"
+    (out of attempts: the row stays failed until someone retries it).
     """
     now = timezone.now()
     with transaction.atomic():
         task = OutboxTask.objects.select_for_update().filter(pk=task_id).first()
         if task is None or task.done_at or task.failed_at:
             return "skipped"
+        if task.attempts and task.available_at > now:
+            return "deferred"
+        if task.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            # Earlier attempts died without recording an error (a worker killed each time,
+            # e.g. out of memory): stop here rather than crash workers for ever.
+            _mark_failed(task, task.last_error or "Every attempt was interrupted before it finished.")
+            return "failed"
         task.attempts += 1
         task.started_at = now
         task.save(update_fields=["attempts", "started_at"])
@@ -93,39 +115,56 @@ def run(task_id: int) -> str:
             locked.save(update_fields=["done_at", "last_error"])
         return "done"
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried later
-        _record_failure(task_id, exc)
-        log.warning("Outbox task %s (%s) failed on attempt %s.", task_id, task.kind, task.attempts)
-        return "error"
+        return _record_failure(task_id, exc)
 
 
-def _record_failure(task_id: int, exc: Exception) -> None:
+def backoff_seconds(attempts: int) -> int:
+    """Seconds to wait after the n-th failed attempt: 10, 20, 40 ... capped at an hour."""
+    return min(MAX_BACKOFF_SECONDS, 5 * 2 ** min(max(attempts, 0), 10))
+
+
+def _record_failure(task_id: int, exc: Exception) -> str:
     task = OutboxTask.objects.get(pk=task_id)
-    backoff = min(3600, 5 * 2 ** min(task.attempts, 10))
-    task.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if task.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _mark_failed(task, error)
+        return "failed"
+    task.last_error = error
     task.started_at = None
     task.enqueued_at = None
-    task.available_at = timezone.now() + timedelta(seconds=backoff)
-    if task.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        task.failed_at = timezone.now()
-    task.save(update_fields=["last_error", "started_at", "enqueued_at", "available_at", "failed_at"])
+    task.available_at = timezone.now() + timedelta(seconds=backoff_seconds(task.attempts))
+    task.save(update_fields=["last_error", "started_at", "enqueued_at", "available_at"])
+    log.warning("Outbox task %s (%s) failed on attempt %s; it will be retried.", task_id, task.kind,
+                task.attempts)
+    return "error"
 
 
-def due(retry_after: int | None = None) -> list[int]:
+def _mark_failed(task: OutboxTask, error: str) -> None:
+    task.last_error = error
+    task.started_at = None
+    task.failed_at = timezone.now()
+    task.save(update_fields=["last_error", "started_at", "failed_at"])
+    log.error("Outbox task %s (%s) FAILED for good after %s attempts: %s", task.pk, task.kind,
+              task.attempts, error)
+
+
+def due(retry_after: int | None = None, now: datetime | None = None) -> list[int]:
     """Ids of tasks that are not done and that nobody is known to be working on."""
     retry_after = settings.OUTBOX_RETRY_AFTER_SECONDS if retry_after is None else retry_after
-    now = timezone.now()
+    now = now or timezone.now()
     stale = now - timedelta(seconds=retry_after)
     rows = OutboxTask.objects.filter(done_at__isnull=True, failed_at__isnull=True, available_at__lte=now)
     rows = rows.filter(Q(started_at__isnull=True) | Q(started_at__lte=stale))
     rows = rows.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
+    # Leave the web process a moment to enqueue what it has just committed.
     rows = rows.filter(created_at__lte=now - timedelta(seconds=min(retry_after, 5)))
     return list(rows.order_by("id").values_list("id", flat=True)[:1000])
 
 
-def sweep(retry_after: int | None = None) -> int:
+def sweep(retry_after: int | None = None, now: datetime | None = None) -> int:
     """Hand every forgotten task back to the queue; returns how many were enqueued."""
     count = 0
-    for task_id in due(retry_after):
+    for task_id in due(retry_after, now):
         OutboxTask.objects.filter(pk=task_id).update(enqueued_at=None)
         if enqueue(task_id):
             count += 1
@@ -139,3 +178,34 @@ def run_pending_inline(retry_after: int = 0) -> int:
         if run(task_id) == "done":
             count += 1
     return count
+
+
+def retry_failed(task_ids: Iterable[int] | None = None) -> list[int]:
+    """Give failed tasks a fresh set of attempts (after the cause was fixed); returns their ids."""
+    rows = OutboxTask.objects.filter(failed_at__isnull=False, done_at__isnull=True)
+    if task_ids is not None:
+        rows = rows.filter(pk__in=list(task_ids))
+    ids = list(rows.order_by("id").values_list("id", flat=True))
+    if ids:
+        now = timezone.now()
+        OutboxTask.objects.filter(pk__in=ids).update(
+            failed_at=None, attempts=0, available_at=now, started_at=None, enqueued_at=None,
+        )
+        for task_id in ids:
+            transaction.on_commit(lambda task_id=task_id: enqueue(task_id))
+    return ids
+
+
+def status_counts(now: datetime | None = None) -> dict[str, int]:
+    """How many tasks are in each state, for `manage.py outbox status` and monitoring."""
+    now = now or timezone.now()
+    open_rows = OutboxTask.objects.filter(done_at__isnull=True, failed_at__isnull=True)
+    return {
+        "done": OutboxTask.objects.filter(done_at__isnull=False).count(),
+        "failed": OutboxTask.objects.filter(failed_at__isnull=False, done_at__isnull=True).count(),
+        "running": open_rows.filter(started_at__isnull=False).count(),
+        "waiting_retry": open_rows.filter(started_at__isnull=True, attempts__gt=0, available_at__gt=now).count(),
+        "queued": open_rows.filter(started_at__isnull=True, enqueued_at__isnull=False).count(),
+        "not_enqueued": open_rows.filter(started_at__isnull=True, enqueued_at__isnull=True,
+                                         available_at__lte=now).count(),
+    }

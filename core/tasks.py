@@ -1,4 +1,11 @@
-"""Celery entry points for core work; the logic lives in core.outbox and core.retention."""
+"""Celery entry points for core work; the logic lives in core.outbox and core.retention.
+
+The outbox task is acknowledged late and rejected when its worker is lost, so a broker
+that can redeliver (RabbitMQ, Redis after its visibility timeout) hands a killed run to
+another worker at once; the sweeper covers the brokers that cannot (the file system).
+Retries after an error are not Celery retries: the row's backoff and the sweeper drive
+them, so that a retry survives a restart of every worker.
+"""
 
 from celery import shared_task
 

@@ -1,31 +1,74 @@
-"""Rate limits in the shared cache (database or Redis), never in process memory."""
+"""Rate limits in the shared cache (database or Redis), never in process memory.
+
+Every web and worker process must see the same counts, or a flood spread over processes
+would pass; so the counts live in Django's cache (`RATELIMIT_USE_CACHE`), and
+django-ratelimit does the counting. Partner apps are counted per API key at the rate stored
+with the key; anonymous use is counted per client address (a keyed, daily-rotating hash of
+it, read through core.personal.client_ip, which trusts only the configured proxy header).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from core.personal import client_fingerprint
 
 from .models import ApiClient
 
-
-def _by_client(group: str, request: HttpRequest) -> str:
-    client = getattr(request, "_tingia_client", None)
-    return f"key:{client.pk}" if client is not None else "ip:" + client_fingerprint(request)
+RATE_PATTERN = re.compile(r"^([1-9]\d{0,6})/(\d{0,4})([smhd])$")
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def api_limited(request: HttpRequest, client: ApiClient | None, group: str = "report") -> bool:
-    """Count this request; True when the client is over its rate (partner rate or anonymous)."""
-    request._tingia_client = client  # noqa: SLF001 - read back by the key function
-    if group == "status":
-        rate = settings.RATE_STATUS_LOOKUP
-    else:
-        rate = client.rate if client is not None else settings.RATE_API_ANONYMOUS
-    return is_ratelimited(request, group=f"api.{group}", key=_by_client, rate=rate, increment=True)
+@dataclass(frozen=True)
+class RateDecision:
+    limited: bool
+    retry_after: int = 0  # seconds until the current window ends (for the Retry-After header)
 
 
-def web_limited(request: HttpRequest, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=f"web.{group}", key=lambda g, r: "ip:" + client_fingerprint(r),
-                          rate=rate, increment=True)
+NOT_LIMITED = RateDecision(limited=False)
+
+
+def is_valid_rate(rate: str) -> bool:
+    """A django-ratelimit rate we accept for partners: "600/m", "10/5m", "5000/d"."""
+    match = RATE_PATTERN.match(rate or "")
+    return bool(match) and match.group(2) != "0"
+
+
+def rate_period(rate: str) -> int:
+    match = RATE_PATTERN.match(rate)
+    if not match:
+        raise ValueError(f"not a rate: {rate!r}")
+    return _PERIOD_SECONDS[match.group(3)] * int(match.group(2) or 1)
+
+
+def count(request: HttpRequest, group: str, subject: str, rate: str) -> RateDecision:
+    """Count one request of `subject` in `group`; say whether it is over `rate`."""
+    usage = get_usage(request, group=group, key=lambda _group, _request: subject, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return NOT_LIMITED
+    time_left = usage["time_left"]
+    # time_left is -1 when the cache could not be reached: the limit then fails closed.
+    retry_after = time_left if time_left > 0 else rate_period(rate)
+    return RateDecision(limited=True, retry_after=max(1, retry_after))
+
+
+def ip_subject(request: HttpRequest) -> str:
+    return "ip:" + client_fingerprint(request)
+
+
+def api_limit(request: HttpRequest, client: ApiClient | None, group: str = "report") -> RateDecision:
+    """Partners at their own rate, per key; anonymous callers per address."""
+    if group == "report" and client is not None:
+        rate = client.rate if is_valid_rate(client.rate) else settings.RATE_API_ANONYMOUS
+        return count(request, "api.report", f"key:{client.pk}", rate)
+    rate = settings.RATE_STATUS_LOOKUP if group == "status" else settings.RATE_API_ANONYMOUS
+    return count(request, f"api.{group}", ip_subject(request), rate)
+
+
+def web_limit(request: HttpRequest, group: str, rate: str) -> RateDecision:
+    return count(request, f"web.{group}", ip_subject(request), rate)

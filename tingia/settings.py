@@ -155,7 +155,11 @@ TRUSTED_PROXY_HEADER = os.environ.get("TINGIA_TRUSTED_PROXY_HEADER", "")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TINGIA_TRUSTED_PROXY_COUNT", "1"))
 
 # --- Task queue -----------------------------------------------------------------------------
+# Delivery guarantees differ by transport (docs/operations.md, "Task queue"); the outbox
+# row, not the message, is the truth, so any lost message is re-sent by the sweeper.
 QUEUE_DIR = VAR_DIR / "queue"
+# Prepended to every queue name, so that two deployments (or test runs) can share a broker.
+QUEUE_PREFIX = os.environ.get("TINGIA_QUEUE_PREFIX", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -164,20 +168,37 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(QUEUE_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unacknowledged message goes back to the queue this long after delivery: it must
+    # exceed the longest task, or a slow task runs twice (harmless here, but wasted work).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("TINGIA_BROKER_VISIBILITY_TIMEOUT", "3600")),
+    }
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # Publisher confirms: a publish returns only once RabbitMQ has the message.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, not when it was received
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # the broker redelivers them
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_QUEUE = f"{QUEUE_PREFIX}default"
 CELERY_TASK_ROUTES = {
-    "core.tasks.run_outbox_task": {"queue": "default"},
+    "core.tasks.run_outbox_task": {"queue": f"{QUEUE_PREFIX}default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request must not hang on a dead broker: the row is committed and the sweeper
+# enqueues it later, so give up publishing quickly.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("TINGIA_TASKS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not done after this many seconds are handed to the queue again.
 OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("TINGIA_OUTBOX_RETRY_AFTER", "60"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TINGIA_OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("TINGIA_OUTBOX_SWEEP_SECONDS", "15"))
 
 # --- Personal data --------------------------------------------------------------------------
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("TINGIA_RETENTION_DAYS", "180"))
@@ -270,7 +291,7 @@ LOGGING = {
 MATCHING_EMBEDDER = os.environ.get("TINGIA_MATCHING_EMBEDDER", "e5")
 
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 15.0},
+    "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "purge-personal-data": {"task": "core.tasks.purge_expired_personal_data", "schedule": 24 * 3600.0},
     "purge-idempotency-records": {"task": "intake.tasks.purge_idempotency", "schedule": 3600.0},
 }

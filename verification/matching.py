@@ -10,7 +10,7 @@ on their own queue with one consumer, so one process owns the index that decides
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -23,6 +23,7 @@ from .models import Claim, ClaimState
 _lock = threading.Lock()
 _matcher: Matcher | None = None
 _synced_at: datetime | None = None
+SYNC_MARGIN = timedelta(seconds=60)
 
 INDEXED_STATES = {ClaimState.NEW, ClaimState.TRIAGED, ClaimState.IN_VERIFICATION,
                   ClaimState.AWAITING_REVIEW, ClaimState.PUBLISHED}
@@ -64,7 +65,10 @@ def get_matcher() -> Matcher:
             _matcher = _new_matcher()
             _synced_at = None
         now = timezone.now()
-        changed = Claim.objects.all() if _synced_at is None else Claim.objects.filter(updated_at__gte=_synced_at)
+        # The margin re-reads claims whose transaction committed after our last read even
+        # though their updated_at is older; re-indexing reuses stored vectors, so it is cheap.
+        since = None if _synced_at is None else _synced_at - SYNC_MARGIN
+        changed = Claim.objects.all() if since is None else Claim.objects.filter(updated_at__gte=since)
         for claim in changed.order_by("pk").iterator(chunk_size=500):
             index_claim(_matcher, claim)
         _synced_at = now

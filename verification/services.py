@@ -49,7 +49,7 @@ def match_report(report_id: int) -> Claim | None:
         claim = Claim.objects.select_for_update().filter(pk=decision.claim_id).first()
         if claim is not None:
             Claim.objects.filter(pk=claim.pk).update(
-                report_count=F("report_count") + 1, last_seen=now,
+                report_count=F("report_count") + 1, last_seen=now, updated_at=now,
                 match_urls=sorted(set(claim.match_urls) | set(urls))[:50],
                 match_image_hashes=sorted(set(claim.match_image_hashes) | set(hashes))[:50],
             )

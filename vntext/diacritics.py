@@ -20,7 +20,8 @@ _MARKS_RE = regex.compile(r"\p{M}+")
 _VIETNAMESE_MARKED_RE = regex.compile(r"[đĐ]|\p{M}")
 
 
-def _strip_marks(text: str) -> str:
+def strip_marks(text: str) -> str:
+    """Strip accents from text that is already normalized (skips a second ``normalize``)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_STROKE_LETTERS))
     return unicodedata.normalize("NFC", _MARKS_RE.sub("", decomposed))
 
@@ -30,12 +31,12 @@ def strip_diacritics(text: str) -> str:
 
     Used to simulate accent-less typing in tests and benchmarks, and to build keys.
     """
-    return _strip_marks(normalize(text))
+    return strip_marks(normalize(text))
 
 
 def fold(text: str) -> str:
     """Return the lowercase, accent-free form: "Tin giả Đà Nẵng" → "tin gia da nang"."""
-    return _strip_marks(normalize(text).lower())
+    return strip_marks(normalize(text).lower())
 
 
 def has_diacritics(text: str) -> bool:

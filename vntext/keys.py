@@ -3,17 +3,33 @@
 A report typed with, without or with only some accents, in chat spelling or not, with
 any tone style, punctuation or emoji, gets the same key as its standard spelling, so
 matching never depends on how the citizen typed.
+
+One spelling rule is applied on top of folding: an open syllable spelled consonant + "y"
+is keyed as consonant + "i" ("kỹ/kĩ", "lý/lí", "mỹ/mĩ", "quy/qui", "tỷ/tỉ", "hy/hi"). Both
+spellings are in current use for the same sound and the same word; once accents are
+folded away the merge costs nothing that folding had not already merged.
 """
 
 from __future__ import annotations
 
+import regex
+
 from vntext.chat import expand_chat
-from vntext.diacritics import fold
+from vntext.diacritics import strip_marks
 from vntext.normalization import normalize
-from vntext.tokens import tokenize
+from vntext.tokens import cased_tokens_of_normalized
+
+_CONSONANT_Y_RE = regex.compile(
+    r"^(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$"
+)
+
+
+def _merge_i_y(key_token: str) -> str:
+    return _CONSONANT_Y_RE.sub(r"\1i", key_token)
 
 
 def search_key(text: str) -> str:
     """Return the space-joined, folded tokens of ``text`` after chat expansion."""
     expanded = expand_chat(normalize(text))
-    return " ".join(fold(token) for token in tokenize(expanded))
+    tokens = cased_tokens_of_normalized(expanded)
+    return " ".join(_merge_i_y(strip_marks(token.lower())) for token, _ in tokens)

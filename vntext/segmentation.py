@@ -18,22 +18,19 @@ from vntext.normalization import normalize
 from vntext.tokens import cased_tokens
 
 _LOCK = threading.Lock()
-_SEGMENTER: Callable[[str], str] | None = None
+_SEGMENTER: Callable[[str], list[str]] | None = None
 # Clause boundaries: a word is never split across them, so segment clause by clause.
 _CLAUSE_BREAK_RE = regex.compile(r"[.,;:!?…()\[\]{}\"“”«»|/–—-]+(?=\s|$)|[\n\t•·|()\[\]{}\"“”]")
 
 
-def _segmenter() -> Callable[[str], str]:
+def _segmenter() -> Callable[[str], list[str]]:
     global _SEGMENTER
     if _SEGMENTER is None:
         with _LOCK:
             if _SEGMENTER is None:
                 from underthesea import word_tokenize
 
-                def segment(text: str) -> str:
-                    return word_tokenize(text, format="text")
-
-                _SEGMENTER = segment
+                _SEGMENTER = word_tokenize
     return _SEGMENTER
 
 
@@ -70,6 +67,21 @@ def _has_digit(token: str) -> bool:
 
 
 def _segment(tokens: list[str]) -> list[str]:
+    """Group our own tokens by the model's word boundaries.
+
+    The model also respells some syllables ("qui" → "quy"); only its grouping is used, so
+    the syllables stay exactly those of ``tokenize``. If the model's syllable count does
+    not line up with ours, every token stays a word of its own.
+    """
     if not tokens:
         return []
-    return [word.lower() for word in _segmenter()(" ".join(tokens)).split()]
+    grouped = _segmenter()(" ".join(tokens))
+    sizes = [len(word.split()) for word in grouped]
+    if sum(sizes) != len(tokens):
+        return [token.lower() for token in tokens]
+    out: list[str] = []
+    position = 0
+    for size in sizes:
+        out.append("_".join(tokens[position : position + size]).lower())
+        position += size
+    return out

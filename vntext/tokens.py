@@ -30,7 +30,11 @@ def cased_tokens(text: str) -> list[tuple[str, bool]]:
     Word segmentation needs the capitals (they mark names), so this is the shared step
     before lowercasing.
     """
-    text = normalize(text)
+    return cased_tokens_of_normalized(normalize(text))
+
+
+def cased_tokens_of_normalized(text: str) -> list[tuple[str, bool]]:
+    """Like :func:`cased_tokens` for text that ``normalize`` has already been applied to."""
     tokens: list[tuple[str, bool]] = []
     position = 0
     for start, end in find_url_spans(text):

@@ -4,7 +4,7 @@ from vntext import search_key, strip_diacritics
 def test_key_of_accented_and_unaccented_text_is_equal():
     text = "Thủ tướng yêu cầu xử lý nghiêm tin giả về dịch bệnh"
     assert search_key(text) == search_key(strip_diacritics(text))
-    assert search_key(text) == "thu tuong yeu cau xu ly nghiem tin gia ve dich benh"
+    assert search_key(text) == "thu tuong yeu cau xu li nghiem tin gia ve dich benh"
 
 
 def test_partial_diacritics_give_the_same_key():
@@ -35,3 +35,14 @@ def test_links_survive_in_the_key():
 
 def test_empty():
     assert search_key("") == ""
+
+
+def test_i_and_y_spellings_of_one_syllable_share_a_key():
+    assert search_key("kỹ thuật, lý do, Mỹ, quy định, tỷ đồng, hy vọng") == search_key(
+        "kĩ thuật, lí do, Mĩ, qui định, tỉ đồng, hi vọng"
+    )
+    assert search_key("kỹ thuật") == "ki thuat"
+
+
+def test_y_that_is_a_syllable_or_in_a_rhyme_stays():
+    assert search_key("y tế, yêu, quyển, thúy, ý kiến") == "y te yeu quyen thuy y kien"
