@@ -93,3 +93,13 @@ class PersonalDataPurge(models.Model):
     kind = models.CharField(max_length=32)
     count = models.PositiveIntegerField()
     retention_days = models.PositiveIntegerField()
+
+
+class ProvinceScope(models.Model):
+    """Provinces a staff member is limited to (core.roles); no rows means the whole country."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="province_scopes")
+    province = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "province"], name="province_scope_unique")]

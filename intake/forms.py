@@ -1,7 +1,9 @@
 """The one validation of a report, whatever the channel (web, API, hotline, e-mail, chat).
 
-The API feeds its JSON into the same form, so a rule is written once and every channel
-gets the same, translated error messages.
+The API feeds its JSON into the same form, and the hotline and e-mail desks fill it from
+what they took down, so a rule is written once and every channel gets the same,
+translated error messages. Error codes (`ValidationError.code`) are stable: the API
+returns them to partner apps.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.reference import Platform, Topic, resolve_province
+from core.reference import PROVINCES, Platform, Topic, resolve_province
 
-from .images import ImageRejected, ProcessedImage, process_upload
+from .images import MAX_BYTES as MAX_IMAGE_BYTES
+from .images import ImageRejected, ProcessedImage, display_name, process_upload
 
 MAX_TEXT = 10_000
 MAX_LINKS = 10
@@ -25,31 +29,82 @@ MAX_IMAGES = 5
 MAX_URL = 2000
 CONSENT_TEXT_VERSION = "2026-01"
 
-_BAD_CONTROL = {"Cc", "Cs", "Co", "Cn"}
+_ALLOWED_CONTROLS = "\n\r\t"
+# Cc: control characters (NUL breaks PostgreSQL text); Cs: lone surrogates (not encodable).
+# Unassigned code points (Cn) are allowed on purpose: they include emoji newer than Python's
+# Unicode tables.
+_REFUSED_CATEGORIES = {"Cc", "Cs"}
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9,10})$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,4})?$")
 
 
-def check_text(value: str, field: str) -> str:
-    """Refuse text that lost its encoding or carries control characters; normalise to NFC."""
+def check_text(value: str) -> str:
+    """Refuse text that lost its encoding or carries control characters; normalise to NFC.
+
+    U+FFFD is what a decoder leaves where bytes were not valid UTF-8, so its presence means
+    the text was damaged on the way; asking again beats storing a garbled report.
+    """
     if "\ufffd" in value:
         raise ValidationError(
-            _("%(field)s contains characters that could not be read (broken encoding). "
-              "Please type or paste it again.") % {"field": field}, code="encoding")
+            _("This contains characters that could not be read (broken encoding). "
+              "Please type or paste it again."), code="invalid_encoding")
     for ch in value:
-        if ch in "\n\r\t":
-            continue
-        if unicodedata.category(ch) in _BAD_CONTROL:
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            raise ValidationError(_("This contains invisible control characters. Please remove them."),
+                                  code="control_characters")
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _printable(value: str, limit: int = 80) -> str:
+    """A user-supplied value, safe and short enough to repeat inside an error message."""
+    clean = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C")
+    return clean[:limit] + ("…" if len(clean) > limit else "")
+
+
+class CheckedCharField(forms.CharField):
+    """A CharField that refuses broken encodings and control characters."""
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return check_text(value) if value else value
+
+
+class LongTextField(CheckedCharField):
+    """Long free text: the length is checked on the server, where the person is told so.
+
+    Without `maxlength` a browser does not silently cut a long paste; the person sees how
+    long the text was and keeps it to shorten.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+class CheckedEmailField(forms.EmailField):
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return check_text(value) if value else value
+
+
+class CodeChoiceField(forms.ChoiceField):
+    """An optional choice of stable codes; a wrong code is answered with the allowed ones."""
+
+    def validate(self, value: Any) -> None:
+        if value and not self.valid_value(value):
+            allowed = ", ".join(str(code) for code, _label in self.choices if code)
             raise ValidationError(
-                _("%(field)s contains invisible control characters. Please remove them.") % {"field": field},
-                code="control_characters")
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+                _("“%(value)s” is not a known value. Allowed values: %(allowed)s."),
+                code="invalid_choice", params={"value": _printable(str(value), 40), "allowed": allowed})
+        super().validate(value)
 
 
 class LinksField(forms.Field):
     """Links as a list (API) or one per line (web form)."""
 
     default_error_messages = {
-        "too_many": _("Give at most %(max)s links."),
+        "too_many": _("Give at most %(max)s links (you gave %(count)s)."),
         "invalid": _("“%(url)s” is not a valid web address. Links must start with http:// or https://."),
         "too_long": _("A link is longer than %(max)s characters."),
         "type": _("Links must be a list of web addresses."),
@@ -63,75 +118,107 @@ class LinksField(forms.Field):
             items = value.split()
         elif isinstance(value, (list, tuple)):
             if not all(isinstance(v, str) for v in value):
-                raise ValidationError(self.error_messages["type"], code="type")
+                raise ValidationError(self.error_messages["type"], code="invalid_type")
             items = [v.strip() for v in value if v.strip()]
         else:
-            raise ValidationError(self.error_messages["type"], code="type")
-        if len(items) > MAX_LINKS:
-            raise ValidationError(self.error_messages["too_many"], code="too_many", params={"max": MAX_LINKS})
-        cleaned: list[str] = []
-        for url in items:
-            if len(url) > MAX_URL:
-                raise ValidationError(self.error_messages["too_long"], code="too_long", params={"max": MAX_URL})
-            shown = url[:80]
-            try:
-                check_text(url, "link")
-                self.validator(url)
-            except ValidationError:
-                raise ValidationError(self.error_messages["invalid"], code="invalid", params={"url": shown}) from None
-            if url not in cleaned:
-                cleaned.append(url)
-        return cleaned
+            raise ValidationError(self.error_messages["type"], code="invalid_type")
+        unique = list(dict.fromkeys(items))
+        if len(unique) > MAX_LINKS:
+            raise ValidationError(self.error_messages["too_many"], code="too_many_links",
+                                  params={"max": MAX_LINKS, "count": len(unique)})
+        return [self._one(url) for url in unique]
+
+    def _one(self, url: str) -> str:
+        if len(url) > MAX_URL:
+            raise ValidationError(self.error_messages["too_long"], code="link_too_long", params={"max": MAX_URL})
+        url = check_text(url)
+        try:
+            self.validator(url)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid_link",
+                                  params={"url": _printable(url)}) from None
+        return url
 
 
-class MultipleImageInput(forms.ClearableFileInput):
+class MultipleImageInput(forms.FileInput):
     allow_multiple_selected = True
 
 
 class ImagesField(forms.FileField):
     """Up to five screenshots, each validated and re-encoded on arrival."""
 
-    widget = MultipleImageInput(attrs={"accept": "image/*"})
+    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,image/bmp"})
 
     def clean(self, data: Any, initial: Any = None) -> list[ProcessedImage]:
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
         if len(files) > MAX_IMAGES:
-            raise ValidationError(_("Attach at most %(max)s images.") % {"max": MAX_IMAGES}, code="too_many")
-        processed = []
+            raise ValidationError(_("Attach at most %(max)s images (you attached %(count)s)."),
+                                  code="too_many_images", params={"max": MAX_IMAGES, "count": len(files)})
+        processed: list[ProcessedImage] = []
+        problems: list[ValidationError] = []
         for upload in files:
-            if getattr(upload, "size", 0) > 5 * 1024 * 1024:
-                raise ValidationError(_("%(name)s is larger than 5 MB.") % {"name": upload.name}, code="too_large")
             try:
-                processed.append(process_upload(upload.read(), upload.name))
+                processed.append(self._one(upload))
             except ImageRejected as exc:
-                raise ValidationError(str(exc), code="image") from None
+                problems.append(ValidationError(str(exc), code=exc.code))
+        if problems:
+            raise ValidationError(problems)
         return processed
 
+    @staticmethod
+    def _one(upload: Any) -> ProcessedImage:
+        name = display_name(getattr(upload, "name", "") or "")
+        if not hasattr(upload, "read"):
+            raise ImageRejected(_("Attach images as files."), "invalid_type")
+        if (getattr(upload, "size", 0) or 0) > MAX_IMAGE_BYTES:  # refused before reading it
+            raise ImageRejected(_("%(name)s is larger than 5 MB.") % {"name": name or _("the file")}, "too_large")
+        return process_upload(upload.read(MAX_IMAGE_BYTES + 1), name)
 
-def _optional_choice(choices: list[tuple[str, Any]], label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=[("", "—")] + list(choices), required=False, label=label)
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(
-        label=_("What did you see?"), required=False, max_length=MAX_TEXT, strip=False,
+    """Everything a report may carry; at least one of text, link or screenshot is needed."""
+
+    text = LongTextField(
+        label=_("What did you see?"), required=False, max_length=MAX_TEXT,
+        help_text=_("Paste or describe the content. At most 10,000 characters."),
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"max_length": _("The text is too long: at most %(limit_value)d characters "
                                          "(you sent %(show_value)d).")},
     )
-    urls = LinksField(label=_("Links (one per line)"), required=False,
-                      widget=forms.Textarea(attrs={"rows": 3, "inputmode": "url"}))
-    images = ImagesField(label=_("Screenshots (up to 5 images, 5 MB each)"), required=False)
-    platform = _optional_choice(Platform.choices, _("Where did you see it?"))
-    topic = _optional_choice(Topic.choices, _("Topic (if you know)"))
-    province = forms.CharField(label=_("Province or city (optional)"), required=False, max_length=64)
-    contact_name = forms.CharField(label=_("Your name"), required=False, max_length=120)
-    contact_email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
-    contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    urls = LinksField(
+        label=_("Links (one per line)"), required=False,
+        help_text=_("Web addresses starting with http:// or https://, at most 10."),
+        widget=forms.Textarea(attrs={"rows": 3, "inputmode": "url", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+    images = ImagesField(
+        label=_("Screenshots"), required=False,
+        help_text=_("Up to 5 images (JPEG, PNG, WebP or GIF), at most 5 MB each. "
+                    "Location data and other hidden details are removed before they are stored."),
+    )
+    platform = CodeChoiceField(label=_("Where did you see it?"), required=False,
+                               choices=[("", "—")] + list(Platform.choices))
+    topic = CodeChoiceField(label=_("Topic (if you know)"), required=False,
+                            choices=[("", "—")] + list(Topic.choices))
+    province = CheckedCharField(
+        label=_("Province or city (optional)"), required=False, max_length=64,
+        help_text=_("For example: Hà Nội, Đà Nẵng, or a former province name such as Hà Giang."),
+        widget=forms.TextInput(attrs={"list": "province-names", "autocomplete": "off"}),
+    )
+    contact_name = CheckedCharField(label=_("Your name"), required=False, max_length=120,
+                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    contact_email = CheckedEmailField(label=_("E-mail"), required=False, max_length=254,
+                                      widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    contact_phone = CheckedCharField(
+        label=_("Phone"), required=False, max_length=20,
+        help_text=_("A Vietnamese number, for example 0912 345 678."),
+        widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     consent = forms.BooleanField(label=_("I agree to be contacted about this report."), required=False)
-
-    def clean_text(self) -> str:
-        return check_text(self.cleaned_data.get("text") or "", str(_("The text")))
+    language = forms.CharField(required=False, max_length=8)
 
     def clean_province(self) -> str:
         raw = (self.cleaned_data.get("province") or "").strip()
@@ -139,12 +226,9 @@ class ReportForm(forms.Form):
             return ""
         code = resolve_province(raw)
         if code is None:
-            raise ValidationError(_("“%(value)s” is not a known province or city.") % {"value": raw[:64]},
-                                  code="unknown_province")
+            raise ValidationError(_("“%(value)s” is not a known province or city."),
+                                  code="unknown_province", params={"value": _printable(raw, 64)})
         return code
-
-    def clean_contact_name(self) -> str:
-        return check_text(self.cleaned_data.get("contact_name") or "", str(_("The name")))
 
     def clean_contact_phone(self) -> str:
         raw = self.cleaned_data.get("contact_phone") or ""
@@ -157,29 +241,65 @@ class ReportForm(forms.Form):
                                   code="invalid_phone")
         return "+84" + match.group(1)
 
+    def clean_language(self) -> str:
+        value = (self.cleaned_data.get("language") or "").strip()
+        if value and not _LANGUAGE.match(value):
+            raise ValidationError(_("Give the language as a short code such as “vi” or “en”."),
+                                  code="invalid_language")
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.errors and not (data.get("text") or data.get("urls") or data.get("images")):
+        content_fields = ("text", "urls", "images")
+        content_ok = not any(name in self.errors for name in content_fields)
+        if content_ok and not any(data.get(name) for name in content_fields):
             raise ValidationError(_("The report is empty: write what you saw, add a link or attach a screenshot."),
-                                  code="empty")
+                                  code="empty_report")
         has_contact = any(data.get(f) for f in ("contact_name", "contact_email", "contact_phone"))
         if has_contact and not data.get("consent"):
             self.add_error("consent", ValidationError(
                 _("Tick the box to agree to be contacted, or leave your contact details empty."),
                 code="consent_required"))
-        if data.get("consent") and not (data.get("contact_email") or data.get("contact_phone")):
+        contact_ok = "contact_email" not in self.errors and "contact_phone" not in self.errors
+        if data.get("consent") and contact_ok and not (data.get("contact_email") or data.get("contact_phone")):
             self.add_error("consent", ValidationError(
                 _("To be contacted, give an e-mail address or a phone number."), code="contact_missing"))
         return data
 
 
+class EmptyTextInput(forms.TextInput):
+    """Never renders a submitted value: a re-shown form starts with the honeypot empty again."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class WebReportForm(ReportForm):
     """The public form adds a honeypot: a field people never see and simple bots fill."""
 
+    language = None  # the page's own language is used
     homepage = forms.CharField(required=False, label=_("Leave this field empty"),
-                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+                               widget=EmptyTextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
 
-    def clean_homepage(self) -> str:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
         if self.cleaned_data.get("homepage"):
-            raise ValidationError(_("This form looks automatically filled. Please try again."), code="bot")
-        return ""
+            # Shown, not silent: a person whose browser filled the hidden field can send again
+            # (the field is rendered empty), a bot's report is simply not stored.
+            raise ValidationError(_("This form looks automatically filled in. Please check it and send it again."),
+                                  code="honeypot")
+        return data
+
+
+def province_names() -> list[str]:
+    """Current province names, offered as suggestions in the form (works without JavaScript)."""
+    return sorted((name for name, _city, _former in PROVINCES.values()), key=str.casefold)
+
+
+def dropped_files_message(count: int) -> str:
+    """Browsers cannot re-fill a file input: say so when a form comes back with errors."""
+    return ngettext(
+        "You attached %(count)d file. Files are not kept when the form has a problem: please attach it again.",
+        "You attached %(count)d files. Files are not kept when the form has a problem: please attach them again.",
+        count,
+    ) % {"count": count}

@@ -168,6 +168,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(QUEUE_DIR / "control"),
         "store_processed": False,
     }
+    for _folder in ("messages", "control"):  # kombu writes into them but does not create them
+        (QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # An unacknowledged message goes back to the queue this long after delivery: it must
     # exceed the longest task, or a slow task runs twice (harmless here, but wasted work).

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", publishing_views.home, name="home"),
     path("", include("intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("core.staff_urls")),
+    path("staff/claims/", include("verification.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -86,16 +86,18 @@ def load_reports(items: Iterable[DemoReport], now: datetime) -> tuple[list[Repor
 def match_now(report_ids: Iterable[int]) -> list[str]:
     """Run the matching task of each unmatched demo report here, in arrival order.
 
-    The tasks are run by id rather than through ``run_pending_inline`` so that a task a
-    worker already tried (and backed off) is retried now too. Returns the errors left.
+    Tasks are run by id rather than through ``run_pending_inline``, and a task that failed
+    before (say the engine was broken on an earlier load) is made due again first, so the
+    claims exist when the site starts. Returns the errors of the tasks that still failed.
     """
     keys = [f"report:{pk}" for pk in report_ids]  # the outbox key intake.services gives a report
     tasks = OutboxTask.objects.filter(kind=PROCESS_REPORT, key__in=keys, done_at__isnull=True,
-                                      failed_at__isnull=True).order_by("id")
+                                      failed_at__isnull=True)
+    tasks.update(available_at=timezone.now())
     errors = []
-    for task_id in list(tasks.values_list("id", flat=True)):
-        if outbox.run(task_id) == "error":
-            errors.append(OutboxTask.objects.get(pk=task_id).last_error)
+    for task_id in list(tasks.order_by("id").values_list("id", flat=True)):
+        if outbox.run(task_id) != "done":
+            errors.append(OutboxTask.objects.get(pk=task_id).last_error or "not run")
     return errors
 
 

@@ -1,0 +1,588 @@
+"""Intake throughput: partner reports through the production server, measured end to end.
+
+What runs: gunicorn with gunicorn.conf.py (DEBUG off, a generated TINGIA_SECRET_KEY, rate
+limiting on, TINGIA_SSL_REDIRECT=0 because the load comes over plain HTTP on loopback),
+and wrk (bench/intake_wrk.lua) sending POST /api/v1/reports with a partner key, realistic
+Vietnamese bodies built from the shared data sets (citizen-style reports, pasted article
+snippets, links, some contact details), one request in four with an Idempotency-Key.
+
+What one acknowledged report costs the server: key lookup, rate-limit count in the cache,
+validation by ReportForm, the report + links (+ contact, + idempotency record) + outbox
+row in one transaction committed before the answer, then, on commit, the outbox task
+handed to the broker. No Celery worker runs: matching is not part of this figure.
+
+Two shapes, each on a fresh database that is removed afterwards:
+- sqlite: the embedded default (SQLite in WAL with synchronous=FULL, database cache for
+  rate limits, file-system broker), in a temporary TINGIA_VAR_DIR;
+- postgres: production (a fresh PostgreSQL database, Redis for rate limits, RabbitMQ in a
+  temporary virtual host).
+
+"stored" counts reports in the database after the run, "acknowledged" the 201 answers
+wrk received (minus idempotent replays): they must be equal. wrk stops each connection
+only after its last answer, so no report is in flight when it is counted.
+
+Run: .venv/bin/python bench/intake.py                 (both shapes, ~2 minutes)
+     .venv/bin/python bench/intake.py --databases postgres --sweep sync/2,sync/4,gthread/3x2
+     .venv/bin/python bench/intake.py --databases sqlite --profile   (py-spy on the workers)
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _data import REPO_ROOT, load_vafc_collection, load_vi_reports, shared_data
+
+BIN = Path(sys.executable).parent
+LUA_SCRIPT = Path(__file__).resolve().parent / "intake_wrk.lua"
+HOST = "127.0.0.1"
+API_RATE = "1000000/h"  # the bench partner's own rate: high, but the limiter still counts
+
+
+# --- Report bodies ---------------------------------------------------------------------------
+
+_BAD_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+_PLAIN_URL = re.compile(r"https?://[\x21-\x7e]{4,300}")
+_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+_GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Mạnh"]
+_HANDLES = ["tinnong24h", "baomoi.page", "hoi.me.bim.sua", "cong.dong.xe", "review.an.uong",
+            "chuyen.la.vn", "tin.hot.moi.ngay", "suckhoe.doisong"]
+
+
+def _clean(text: str) -> str | None:
+    """The text as a person would paste it, or None if the form would rightly refuse it."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").strip()
+    if "\ufffd" in text or any(unicodedata.category(c) in _BAD_CATEGORIES for c in text if c not in "\n\t"):
+        return None
+    return text or None
+
+
+def _snippet(text: str, rng: random.Random) -> str:
+    """What people paste: the first lines of a post or article, cut at a word."""
+    limit = rng.choice([160, 280, 450, 700, 1100, 1600])
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
+
+
+def _social_link(rng: random.Random) -> tuple[str, str]:
+    handle = rng.choice(_HANDLES)
+    digits = "".join(rng.choice("0123456789") for _ in range(16))
+    return rng.choice([
+        ("facebook", f"https://www.facebook.com/{handle}/posts/{digits}"),
+        ("facebook", f"https://www.facebook.com/share/p/{secrets.token_urlsafe(9)}/?mibextid=wwXIfr"),
+        ("tiktok", f"https://www.tiktok.com/@{handle}/video/{digits}{digits[:3]}"),
+        ("youtube", f"https://www.youtube.com/watch?v={secrets.token_urlsafe(8)[:11]}"),
+        ("zalo", f"https://zalo.me/g/{secrets.token_hex(5)}"),
+    ])
+
+
+def report_bodies(count: int, seed: int = 2026) -> list[str]:
+    """JSON bodies of partner reports built from the shared data (nothing copied into the repo)."""
+    from core.reference import PROVINCES, Topic  # the repo's own reference lists
+
+    rng = random.Random(seed)
+    citizen = [t for t in (_clean(q.text) for q in load_vi_reports()) if t]
+    with (shared_data() / "vfnd" / "vfnd_items.jsonl").open(encoding="utf-8") as fh:
+        vfnd = [json.loads(line) for line in fh if line.strip()]
+    pasted = [t for t in (_clean(r.get("text") or r.get("title") or "") for r in vfnd) if t]
+    pasted += [t for t in (_clean(a.get("text") or "") for a in load_vafc_collection()) if t]
+    site_links = [u for u in ((r.get("url") or "").strip() for r in vfnd) if _PLAIN_URL.fullmatch(u)]
+    provinces = [name for name, _, former in PROVINCES.values()] + \
+        [old for _, _, former in PROVINCES.values() for old in former]
+    topics = [t.value for t in Topic]
+    bodies = []
+    for i in range(count):
+        kind = rng.random()
+        if kind < 0.35:
+            text = rng.choice(citizen)
+        elif kind < 0.75:
+            text = _snippet(rng.choice(pasted), rng)
+        elif kind < 0.9:
+            text = f"{rng.choice(citizen)}\n\n{_snippet(rng.choice(pasted), rng)}"
+        else:
+            text = ""  # a link alone
+        n_links = rng.choice([0, 0, 1, 1, 1, 2, 3]) if text else rng.choice([1, 1, 2])
+        platform, urls = "", []
+        for _ in range(n_links):
+            if rng.random() < 0.6:
+                platform, url = _social_link(rng)
+            else:
+                platform, url = "website", rng.choice(site_links)
+            urls.append(url)
+        body: dict = {"text": text, "urls": urls, "language": "vi"}
+        if platform or rng.random() < 0.3:
+            body["platform"] = platform or rng.choice(["facebook", "zalo", "tiktok", "other"])
+        if rng.random() < 0.5:
+            body["topic"] = rng.choice(topics)
+        if rng.random() < 0.3:
+            body["province"] = rng.choice(provinces)
+        if rng.random() < 0.08:
+            contact = {"name": f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)}", "consent": True}
+            if rng.random() < 0.5:
+                contact["email"] = f"nguoidan{i}@example.vn"
+            else:
+                contact["phone"] = "09" + "".join(rng.choice("0123456789") for _ in range(8))
+            body["contact"] = contact
+        bodies.append(json.dumps(body, ensure_ascii=False))
+    return bodies
+
+
+# --- The two shapes: environment, database, broker ---------------------------------------------
+
+
+@dataclass
+class Backend:
+    """One database + cache + broker set up for a bench run, and how to count what it holds."""
+
+    name: str
+    env: dict[str, str]
+    count_rows: Callable[[], dict[str, int]]
+    broker_messages: Callable[[], int]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def base_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tingia.settings",
+        "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
+        "TINGIA_SSL_REDIRECT": "0",
+        "TINGIA_RATELIMIT": "1",
+        "TINGIA_VAR_DIR": str(var_dir),
+        "TINGIA_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+COUNT_SQL = {
+    "reports": "SELECT COUNT(*) FROM intake_report",
+    "outbox": "SELECT COUNT(*) FROM core_outboxtask",
+    "enqueued": "SELECT COUNT(*) FROM core_outboxtask WHERE enqueued_at IS NOT NULL",
+    "idempotency": "SELECT COUNT(*) FROM intake_idempotencyrecord",
+    "contacts": "SELECT COUNT(*) FROM intake_reportercontact",
+    "links": "SELECT COUNT(*) FROM intake_reportlink",
+}
+
+
+@contextlib.contextmanager
+def sqlite_backend(workdir: Path) -> Iterator[Backend]:
+    var_dir = workdir / "sqlite-var"
+    for folder in ("queue/messages", "queue/control"):
+        (var_dir / folder).mkdir(parents=True, exist_ok=True)  # the file-system broker's folders
+    db_file = var_dir / "tingia.sqlite3"
+
+    def count_rows() -> dict[str, int]:
+        with contextlib.closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as db:
+            return {name: db.execute(sql).fetchone()[0] for name, sql in COUNT_SQL.items()}
+
+    def broker_messages() -> int:
+        return len(os.listdir(var_dir / "queue" / "messages"))
+
+    yield Backend("sqlite", base_env(var_dir), count_rows, broker_messages,
+                  {"database": "SQLite (WAL, synchronous=FULL)", "cache": "DatabaseCache (SQLite)",
+                   "broker": "filesystem://"})
+    # the temporary folder goes with workdir
+
+
+def _rabbitmqctl(*args: str) -> str:
+    done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
+    return done.stdout
+
+
+@contextlib.contextmanager
+def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backend]:
+    import psycopg
+    import redis
+
+    if not shutil.which("rabbitmqctl"):
+        raise RuntimeError("rabbitmqctl not found: the bench needs it to make a throw-away RabbitMQ "
+                           "virtual host (run the bench on the machine that runs RabbitMQ).")
+    tag = secrets.token_hex(4)
+    db_name, vhost = f"tingia_bench_{tag}", f"tingia-bench-{tag}"
+    server_url = args.postgres_url.rstrip("/")
+    cache = redis.Redis.from_url(f"{args.redis_url.rstrip('/')}/{args.redis_db}")
+    with contextlib.ExitStack() as cleanup:
+        keys = cache.keys("*")
+        if any(not k.startswith(b":1:rl:") for k in keys):
+            raise RuntimeError(f"Redis database {args.redis_db} holds other keys than rate-limit counters: "
+                               "choose an empty one with --redis-db.")
+        if keys:
+            cache.delete(*keys)  # counters left by an earlier bench run that was killed
+        cleanup.callback(lambda: cache.delete(*cache.keys(":1:rl:*")) if cache.keys(":1:rl:*") else None)
+
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{db_name}"')
+        cleanup.callback(_drop_database, server_url, db_name)
+
+        user = re.match(r"amqps?://([^:@/]+)", args.amqp_url)
+        _rabbitmqctl("add_vhost", vhost)
+        cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
+        _rabbitmqctl("set_permissions", "-p", vhost, user.group(1) if user else "guest", ".*", ".*", ".*")
+
+        db_url = f"{server_url}/{db_name}"
+
+        def count_rows() -> dict[str, int]:
+            with psycopg.connect(db_url) as db:
+                return {name: db.execute(sql).fetchone()[0] for name, sql in COUNT_SQL.items()}
+
+        def broker_messages() -> int:
+            out = _rabbitmqctl("list_queues", "-p", vhost, "name", "messages")
+            return sum(int(parts[1]) for parts in (line.split() for line in out.splitlines())
+                       if len(parts) == 2 and parts[1].isdigit())
+
+        env = base_env(workdir / "postgres-var")
+        env.update({
+            "DATABASE_URL": db_url,
+            "CACHE_URL": f"{args.redis_url.rstrip('/')}/{args.redis_db}",
+            "CELERY_BROKER_URL": f"{args.amqp_url.rstrip('/')}/{vhost}",
+        })
+        yield Backend("postgres", env, count_rows, broker_messages,
+                      {"database": f"PostgreSQL ({db_name}, dropped afterwards)",
+                       "cache": f"Redis db {args.redis_db}", "broker": f"RabbitMQ vhost {vhost}"})
+
+
+def _drop_database(server_url: str, db_name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+def _manage(env: dict[str, str], *command: str) -> str:
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), *command], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def prepare_database(env: dict[str, str]) -> str:
+    """Migrate the fresh database and issue the partner key the load will use."""
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "createcachetable")
+    code = ("from intake.api_auth import issue_key; "
+            f"client, key = issue_key('bench partner', rate={API_RATE!r}); print('KEY', key)")
+    out = _manage(env, "shell", "-c", code)
+    return next(line.split()[1] for line in out.splitlines() if line.startswith("KEY "))
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> ServerConfig:
+        """'sync/3' or 'gthread/3x2' (workers x threads)."""
+        match = re.fullmatch(r"(sync|gthread)/(\d+)(?:x(\d+))?", text.strip())
+        if not match:
+            raise argparse.ArgumentTypeError(f"server config {text!r}: use e.g. sync/3 or gthread/3x2")
+        return cls(match.group(1), int(match.group(2)), int(match.group(3) or 1))
+
+    def __str__(self) -> str:
+        return f"{self.worker_class}/{self.workers}" + (f"x{self.threads}" if self.worker_class == "gthread" else "")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], config: ServerConfig | None, log_path: Path) -> Iterator[tuple[str, int]]:
+    """The production server on a free loopback port; stopped (TERM, then KILL) whatever happens."""
+    port = free_port()
+    env = dict(env, GUNICORN_BIND=f"{HOST}:{port}")
+    if config is not None:
+        env.update(WEB_CONCURRENCY=str(config.workers), GUNICORN_WORKER_CLASS=config.worker_class,
+                   GUNICORN_THREADS=str(config.threads))
+    log = log_path.open("w")
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")],
+                            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_ready(proc, port, log_path)
+        yield f"http://{HOST}:{port}", proc.pid
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+def _wait_ready(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/api/v1/openapi.json", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        sys.exit("bench/intake.py needs the HTTP load generator wrk, which is not installed.\n"
+                 "Install it from Debian's packages:  apt-get install -y wrk   (then run the bench again)")
+    return path
+
+
+def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, threads: int,
+            tag: str, idempotency_every: int, workdir: Path) -> dict:
+    """One closed-loop wrk run; returns the Lua script's counts and wrk's latency figures."""
+    flags = Path(tempfile.mkdtemp(prefix=f"flags-{tag}-", dir=workdir))
+    cmd = [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds + 60}s", "--timeout", "10s",
+           "-s", str(LUA_SCRIPT), url, "--", str(bodies), key, str(seconds), str(connections // threads),
+           str(flags), tag, str(idempotency_every)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    drained = False
+    try:
+        while proc.poll() is None:
+            if len(list(flags.glob("thread-*.done"))) >= threads:
+                drained = True
+                proc.send_signal(signal.SIGINT)  # wrk's own way to end early and report
+                break
+            time.sleep(0.02)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRK_RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result (exit {proc.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
+    result = json.loads(line.removeprefix("WRK_RESULT "))
+    result["drained"] = drained
+    return result
+
+
+# --- Profiling (optional) ---------------------------------------------------------------------
+
+PROFILE_GROUPS = [  # (label, pattern on a frame "function (file)"): first match in a stack wins
+    ("commit (durable write)", re.compile(r"\b(commit|_commit)\b.*(psycopg|sqlite3|django/db)")),
+    ("SQL statements (psycopg / sqlite3 execute)", re.compile(r"\b(execute|_execute)\b.*(psycopg|sqlite3/|backends/sqlite3|db/backends)")),
+    ("database connect / health check", re.compile(r"(connect|ensure_connection|is_usable|close_if_unusable_or_obsolete)\b.*django/db")),
+    ("outbox enqueue to the broker (Celery/kombu)", re.compile(r"(apply_async|send_task|publish).*(celery|kombu)")),
+    ("rate limit (django-ratelimit + cache)", re.compile(r"is_ratelimited|get_usage")),
+    ("validation (ReportForm)", re.compile(r"full_clean|is_valid.*forms")),
+    ("JSON parse and render", re.compile(r"\b(loads|dumps|_parse_json|render_created)\b")),
+    ("Django ORM building queries", re.compile(r"django/db/models")),
+    ("gunicorn: HTTP parsing and socket I/O", re.compile(r"gunicorn/(http|workers)")),
+]
+
+
+def profile_workers(master: int, seconds: int, out: Path) -> subprocess.Popen | None:
+    spy = BIN / "py-spy"
+    if not spy.exists():
+        print("  (py-spy not installed: `.venv/bin/pip install py-spy` to get a profile)")
+        return None
+    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--nonblocking",
+                             "--rate", "200", "--duration", str(seconds), "--format", "raw", "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def summarise_profile(raw: Path, top: int = 12) -> dict:
+    """Share of worker samples per group and per innermost project/library function."""
+    groups: collections.Counter[str] = collections.Counter()
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = stack.split(";")
+        if not any("handle_request" in f or "handle" in f and "gunicorn" in f for f in frames):
+            continue  # the master process and idle waits
+        n = int(count)
+        total += n
+        label = next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), "other Python")
+        groups[label] += n
+        for name in {re.sub(r":\d+\)", ")", f) for f in frames}:
+            inclusive[name] += n
+    return {
+        "samples": total,
+        "groups_pct": {k: round(100 * v / total, 1) for k, v in groups.most_common()} if total else {},
+        "top_inclusive_pct": {k: round(100 * v / total, 1) for k, v in inclusive.most_common(top + 8)[8:]}
+        if total else {},
+    }
+
+
+# --- One measurement --------------------------------------------------------------------------
+
+
+def measure(backend: Backend, key: str, config: ServerConfig | None, args: argparse.Namespace,
+            bodies: Path, workdir: Path) -> dict:
+    label = str(config) if config else "gunicorn.conf.py defaults"
+    with gunicorn(backend.env, config, workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log") as (url, pid):
+        run_wrk(url, bodies, key, args.warmup, args.connections, args.wrk_threads, secrets.token_hex(3),
+                args.idempotency_every, workdir)
+        before = backend.count_rows()
+        spy = profile_workers(pid, args.seconds, workdir / f"profile-{backend.name}.txt") if args.profile else None
+        run = run_wrk(url, bodies, key, args.seconds, args.connections, args.wrk_threads, secrets.token_hex(3),
+                      args.idempotency_every, workdir)
+        after = backend.count_rows()
+        if spy is not None:
+            spy.wait(timeout=args.seconds + 60)
+    delta = {name: after[name] - before[name] for name in after}
+    acknowledged = run["created"] - run["replayed"]
+    seconds = run["duration_us"] / 1e6
+    result = {
+        "server": label,
+        "reports_per_s": round(acknowledged / seconds, 1),
+        "p50_ms": round(run["latency_us"]["p50"] / 1000, 1),
+        "p90_ms": round(run["latency_us"]["p90"] / 1000, 1),
+        "p99_ms": round(run["latency_us"]["p99"] / 1000, 1),
+        "max_ms": round(run["latency_us"]["max"] / 1000, 1),
+        "stored": delta["reports"],
+        "acknowledged": acknowledged,
+        "answers": run["statuses"],
+        "socket_errors": {k: v for k, v in run["errors"].items() if k != "status" and v},
+        "drained": run["drained"],
+        "outbox_rows": delta["outbox"],
+        "enqueued_on_commit": delta["enqueued"],
+        "idempotency_records": delta["idempotency"],
+        "seconds": round(seconds, 2),
+    }
+    if spy is not None and (workdir / f"profile-{backend.name}.txt").exists():
+        result["profile"] = summarise_profile(workdir / f"profile-{backend.name}.txt")
+    return result
+
+
+def report_line(db: str, r: dict) -> str:
+    verdict = "OK" if r["stored"] == r["acknowledged"] else "MISMATCH (bug)"
+    return (f"  {db:8s} {r['server']:22s} {r['reports_per_s']:7.1f} reports/s  p50 {r['p50_ms']:6.1f} ms  "
+            f"p99 {r['p99_ms']:6.1f} ms  stored {r['stored']} / acknowledged {r['acknowledged']} {verdict}  "
+            f"answers {r['answers']}")
+
+
+# --- Main ---------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", default="sqlite,postgres",
+                        help="comma-separated: sqlite, postgres (default both)")
+    parser.add_argument("--seconds", type=int, default=20, help="measured sending time per run")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured run before each measurement")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (closed loop)")
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--idempotency-every", type=int, default=4,
+                        help="every Nth request carries an Idempotency-Key (0: none)")
+    parser.add_argument("--server", type=ServerConfig.parse, default=None,
+                        help="override gunicorn.conf.py, e.g. gthread/3x2 or sync/4")
+    parser.add_argument("--sweep", type=lambda s: [ServerConfig.parse(x) for x in s.split(",")], default=None,
+                        help="measure several server configs, e.g. sync/2,sync/4,gthread/3x2")
+    parser.add_argument("--profile", action="store_true", help="py-spy the workers during the measured run")
+    parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
+    parser.add_argument("--postgres-url", default=os.environ.get("TINGIA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--redis-url", default=os.environ.get("TINGIA_BENCH_REDIS", "redis://127.0.0.1:6379"))
+    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("TINGIA_BENCH_REDIS_DB", "13")))
+    parser.add_argument("--amqp-url", default=os.environ.get("TINGIA_BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672"))
+    args = parser.parse_args(argv)
+    if args.connections % args.wrk_threads:
+        parser.error("--connections must be a multiple of --wrk-threads")
+    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    for db in args.databases:
+        if db not in ("sqlite", "postgres"):
+            parser.error(f"unknown database {db!r}: use sqlite and/or postgres")
+    return args
+
+
+def _raise_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # unwinds through every cleanup below
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    require_wrk()
+    signal.signal(signal.SIGTERM, _raise_on_term)
+    configs = args.sweep or [args.server]
+    figures: dict[str, float | int | str | bool] = {}
+    with tempfile.TemporaryDirectory(prefix="tingia-bench-intake-") as tmp:
+        workdir = Path(tmp)
+        bodies = workdir / "bodies.jsonl"
+        bodies.write_text("\n".join(report_bodies(args.bodies)) + "\n", encoding="utf-8")
+        print(f"load: wrk {args.wrk_threads} thread(s), {args.connections} connections (closed loop: each sends "
+              f"its next report when the last is answered), {args.seconds} s measured after {args.warmup} s warm-up; "
+              f"{args.bodies} distinct bodies, 1 in {args.idempotency_every} with an Idempotency-Key; "
+              f"machine: {os.cpu_count()} cores")
+        for db in args.databases:
+            factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
+            with factory as backend:
+                print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}")
+                key = prepare_database(backend.env)
+                best = None
+                for config in configs:
+                    result = measure(backend, key, config, args, bodies, workdir)
+                    print(report_line(db, result), flush=True)
+                    if result.get("profile"):
+                        print(f"  profile ({result['profile']['samples']} samples in workers):")
+                        for name, pct in result["profile"]["groups_pct"].items():
+                            print(f"    {pct:5.1f}%  {name}")
+                        print("  top functions (inclusive):")
+                        for name, pct in result["profile"]["top_inclusive_pct"].items():
+                            print(f"    {pct:5.1f}%  {name}")
+                    if result["stored"] != result["acknowledged"]:
+                        print(f"  BUG: {db} stored {result['stored']} reports but acknowledged "
+                              f"{result['acknowledged']} (drained={result['drained']}, "
+                              f"socket errors {result['socket_errors']})")
+                    if best is None or result["reports_per_s"] > best["reports_per_s"]:
+                        best = result
+                queued = backend.broker_messages()
+                print(f"  outbox tasks waiting in the broker after the runs: {queued} (no worker was running)")
+                figures.update({
+                    f"{db}_reports_per_s": best["reports_per_s"], f"{db}_p50_ms": best["p50_ms"],
+                    f"{db}_p99_ms": best["p99_ms"], f"{db}_stored": best["stored"],
+                    f"{db}_acknowledged": best["acknowledged"], f"{db}_server": best["server"],
+                })
+    figures["connections"] = args.connections
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

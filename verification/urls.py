@@ -1,0 +1,4 @@
+"""Staff screens of the verification desk."""
+
+app_name = "desk"
+urlpatterns: list = []
