@@ -35,6 +35,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -157,6 +158,7 @@ class Backend:
     env: dict[str, str]
     count_rows: Callable[[], dict[str, int]]
     broker_messages: Callable[[], int]
+    service_pids: dict[str, Callable[[], list[int]]]
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -199,7 +201,7 @@ def sqlite_backend(workdir: Path) -> Iterator[Backend]:
     def broker_messages() -> int:
         return len(os.listdir(var_dir / "queue" / "messages"))
 
-    yield Backend("sqlite", base_env(var_dir), count_rows, broker_messages,
+    yield Backend("sqlite", base_env(var_dir), count_rows, broker_messages, {},
                   {"database": "SQLite (WAL, synchronous=FULL)", "cache": "DatabaseCache (SQLite)",
                    "broker": "filesystem://"})
     # the temporary folder goes with workdir
@@ -253,13 +255,20 @@ def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backen
             return sum(int(parts[1]) for parts in (line.split() for line in out.splitlines())
                        if len(parts) == 2 and parts[1].isdigit())
 
+        def backend_pids() -> list[int]:
+            with psycopg.connect(f"{server_url}/postgres") as db:
+                rows = db.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db_name]).fetchall()
+            return [pid for (pid,) in rows]
+
+        services = {"postgresql": backend_pids, "redis": lambda: pids_named("redis-server"),
+                    "rabbitmq": lambda: pids_named("beam.smp")}
         env = base_env(workdir / "postgres-var")
         env.update({
             "DATABASE_URL": db_url,
             "CACHE_URL": f"{args.redis_url.rstrip('/')}/{args.redis_db}",
             "CELERY_BROKER_URL": f"{args.amqp_url.rstrip('/')}/{vhost}",
         })
-        yield Backend("postgres", env, count_rows, broker_messages,
+        yield Backend("postgres", env, count_rows, broker_messages, services,
                       {"database": f"PostgreSQL ({db_name}, dropped afterwards)",
                        "cache": f"Redis db {args.redis_db}", "broker": f"RabbitMQ vhost {vhost}"})
 
@@ -360,6 +369,61 @@ def worker_pids(master: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
+# --- CPU accounting: what one report costs each process, whatever else the machine runs ------
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process so far (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def pids_named(name: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all processes of the machine spent busy (every core), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _TICKS  # minus idle and iowait
+
+
+class CpuMeter:
+    """CPU seconds used by named groups of processes between start() and stop()."""
+
+    def __init__(self, groups: dict[str, Callable[[], list[int]]]):
+        self.groups = groups
+        self.first: dict[str, dict[int, float]] = {}
+        self.busy = 0.0
+
+    def start(self) -> None:
+        self.first = {name: self._sample(pids()) for name, pids in self.groups.items()}
+        self.busy = machine_busy_seconds()
+
+    def stop(self) -> dict[str, float]:
+        used = {}
+        for name, pids in self.groups.items():
+            now = self._sample(pids())
+            used[name] = sum(cpu - self.first[name].get(pid, 0.0) for pid, cpu in now.items())
+        used["machine"] = machine_busy_seconds() - self.busy
+        return used
+
+    @staticmethod
+    def _sample(pids: list[int]) -> dict[int, float]:
+        return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
+
+
 # --- wrk --------------------------------------------------------------------------------------
 
 
@@ -402,53 +466,56 @@ def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, th
 
 # --- Profiling (optional) ---------------------------------------------------------------------
 
-PROFILE_GROUPS = [  # (label, pattern on a frame "function (file)"): first match in a stack wins
-    ("commit (durable write)", re.compile(r"\b(commit|_commit)\b.*(psycopg|sqlite3|django/db)")),
-    ("SQL statements (psycopg / sqlite3 execute)", re.compile(r"\b(execute|_execute)\b.*(psycopg|sqlite3/|backends/sqlite3|db/backends)")),
-    ("database connect / health check", re.compile(r"(connect|ensure_connection|is_usable|close_if_unusable_or_obsolete)\b.*django/db")),
-    ("outbox enqueue to the broker (Celery/kombu)", re.compile(r"(apply_async|send_task|publish).*(celery|kombu)")),
-    ("rate limit (django-ratelimit + cache)", re.compile(r"is_ratelimited|get_usage")),
-    ("validation (ReportForm)", re.compile(r"full_clean|is_valid.*forms")),
+PROFILE_GROUPS = [  # (label, pattern on one frame "function (file:line)"); the first group that matches wins
+    ("rate limit (django-ratelimit on the cache)", re.compile(r"is_ratelimited|get_usage")),
+    ("outbox hand-off to the broker after commit", re.compile(r"run_and_clear_commit_hooks")),
+    ("opening / checking / closing the database connection",
+     re.compile(r"(connect|ensure_connection|is_usable|close_if_unusable_or_obsolete|close_old_connections|"
+                r"close_if_health_check_failed|close) \(django/db/")),
+    ("COMMIT of the report transaction", re.compile(r"(commit|_commit) \((django/db|psycopg)")),
+    ("SQL statements (execute)", re.compile(r"(execute|_execute|executemany) \(")),
+    ("Django ORM building queries and objects", re.compile(r"django/db/models")),
+    ("validation (ReportForm)", re.compile(r"full_clean|is_valid \(")),
     ("JSON parse and render", re.compile(r"\b(loads|dumps|_parse_json|render_created)\b")),
-    ("Django ORM building queries", re.compile(r"django/db/models")),
     ("gunicorn: HTTP parsing and socket I/O", re.compile(r"gunicorn/(http|workers)")),
 ]
+_PLUMBING = re.compile(r"gunicorn/|django/core/handlers|django/utils/deprecation|core/middleware|"
+                       r"ninja/|^process |^<module>|threading|concurrent/futures|selectors")
 
 
 def profile_workers(master: int, seconds: int, out: Path) -> subprocess.Popen | None:
+    """py-spy on the master and its workers, idle waits included: where the wall time of a request goes."""
     spy = BIN / "py-spy"
     if not spy.exists():
         print("  (py-spy not installed: `.venv/bin/pip install py-spy` to get a profile)")
         return None
-    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--nonblocking",
+    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--idle", "--nonblocking",
                              "--rate", "200", "--duration", str(seconds), "--format", "raw", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def summarise_profile(raw: Path, top: int = 12) -> dict:
-    """Share of worker samples per group and per innermost project/library function."""
+def summarise_profile(raw: Path, top: int = 15) -> dict:
+    """Share of in-request samples per cost group, per own (leaf) frame, and per function inclusive."""
     groups: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
-            continue
         frames = stack.split(";")
-        if not any("handle_request" in f or "handle" in f and "gunicorn" in f for f in frames):
-            continue  # the master process and idle waits
+        if not count.isdigit() or not any("handle_request (" in f for f in frames):
+            continue  # the master, and workers waiting for a connection
         n = int(count)
         total += n
-        label = next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), "other Python")
-        groups[label] += n
-        for name in {re.sub(r":\d+\)", ")", f) for f in frames}:
+        groups[next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), "other")] += n
+        own[re.sub(r":\d+\)$", ")", frames[-1])] += n
+        for name in {re.sub(r":\d+\)$", ")", f) for f in frames if not _PLUMBING.search(f)}:
             inclusive[name] += n
-    return {
-        "samples": total,
-        "groups_pct": {k: round(100 * v / total, 1) for k, v in groups.most_common()} if total else {},
-        "top_inclusive_pct": {k: round(100 * v / total, 1) for k, v in inclusive.most_common(top + 8)[8:]}
-        if total else {},
-    }
+
+    def pct(counter: collections.Counter[str]) -> dict[str, float]:
+        return {k: round(100 * v / total, 1) for k, v in counter.most_common(top)} if total else {}
+
+    return {"samples": total, "groups_pct": pct(groups), "own_pct": pct(own), "inclusive_pct": pct(inclusive)}
 
 
 # --- One measurement --------------------------------------------------------------------------
@@ -456,20 +523,32 @@ def summarise_profile(raw: Path, top: int = 12) -> dict:
 
 def measure(backend: Backend, key: str, config: ServerConfig | None, args: argparse.Namespace,
             bodies: Path, workdir: Path) -> dict:
+    """Warm up, then one measured run: throughput, latency, stored vs acknowledged, CPU per report."""
     label = str(config) if config else "gunicorn.conf.py defaults"
-    with gunicorn(backend.env, config, workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log") as (url, pid):
+    log = workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log"
+    profile = workdir / f"profile-{backend.name}-{label.replace('/', '_')}.txt"
+    with gunicorn(backend.env, config, log) as (url, master):
         run_wrk(url, bodies, key, args.warmup, args.connections, args.wrk_threads, secrets.token_hex(3),
                 args.idempotency_every, workdir)
         before = backend.count_rows()
-        spy = profile_workers(pid, args.seconds, workdir / f"profile-{backend.name}.txt") if args.profile else None
+        meter = CpuMeter({"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids})
+        spy = profile_workers(master, args.seconds, profile) if args.profile else None
+        load = os.getloadavg()[0]
+        meter.start()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = run_wrk(url, bodies, key, args.seconds, args.connections, args.wrk_threads, secrets.token_hex(3),
                       args.idempotency_every, workdir)
+        after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = meter.stop()
         after = backend.count_rows()
         if spy is not None:
             spy.wait(timeout=args.seconds + 60)
+    cpu["wrk"] = (after_children.ru_utime + after_children.ru_stime) - (children.ru_utime + children.ru_stime)
     delta = {name: after[name] - before[name] for name in after}
     acknowledged = run["created"] - run["replayed"]
     seconds = run["duration_us"] / 1e6
+    per_report = {name: round(1000 * used / max(acknowledged, 1), 2) for name, used in cpu.items() if name != "machine"}
+    bench_total = sum(used for name, used in cpu.items() if name != "machine")
     result = {
         "server": label,
         "reports_per_s": round(acknowledged / seconds, 1),
@@ -485,18 +564,34 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
         "outbox_rows": delta["outbox"],
         "enqueued_on_commit": delta["enqueued"],
         "idempotency_records": delta["idempotency"],
+        "contacts": delta["contacts"],
+        "links": delta["links"],
         "seconds": round(seconds, 2),
+        "cpu_ms_per_report": per_report,
+        "cpu_ms_per_report_total": round(sum(per_report.values()), 2),
+        "other_processes_cores": round(max(cpu["machine"] - bench_total, 0.0) / seconds, 2),
+        "load_avg_before": round(load, 2),
     }
-    if spy is not None and (workdir / f"profile-{backend.name}.txt").exists():
-        result["profile"] = summarise_profile(workdir / f"profile-{backend.name}.txt")
+    if spy is not None and profile.exists():
+        result["profile"] = summarise_profile(profile)
     return result
 
 
-def report_line(db: str, r: dict) -> str:
-    verdict = "OK" if r["stored"] == r["acknowledged"] else "MISMATCH (bug)"
-    return (f"  {db:8s} {r['server']:22s} {r['reports_per_s']:7.1f} reports/s  p50 {r['p50_ms']:6.1f} ms  "
-            f"p99 {r['p99_ms']:6.1f} ms  stored {r['stored']} / acknowledged {r['acknowledged']} {verdict}  "
-            f"answers {r['answers']}")
+def report_lines(db: str, r: dict) -> list[str]:
+    verdict = "equal" if r["stored"] == r["acknowledged"] else "NOT EQUAL: a bug"
+    cpu = ", ".join(f"{name} {ms:.2f}" for name, ms in r["cpu_ms_per_report"].items())
+    lines = [
+        f"  {db} {r['server']}: {r['reports_per_s']:.1f} reports/s, latency p50 {r['p50_ms']:.1f} ms, "
+        f"p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms ({r['seconds']:.1f} s)",
+        f"    stored {r['stored']} / acknowledged {r['acknowledged']} ({verdict}); answers {r['answers']}; "
+        f"outbox rows {r['outbox_rows']}, enqueued on commit {r['enqueued_on_commit']}; "
+        f"idempotency records {r['idempotency_records']}, contacts {r['contacts']}, links {r['links']}",
+        f"    CPU ms per report: {cpu} (total {r['cpu_ms_per_report_total']:.2f}); other processes on the "
+        f"machine used {r['other_processes_cores']:.2f} cores meanwhile (load average before: {r['load_avg_before']})",
+    ]
+    if r["socket_errors"] or not r["drained"]:
+        lines.append(f"    socket errors {r['socket_errors']}; all answers awaited: {r['drained']}")
+    return lines
 
 
 # --- Main ---------------------------------------------------------------------------------------
@@ -536,49 +631,62 @@ def _raise_on_term(signum: int, frame: object) -> None:
     raise SystemExit(f"stopped by signal {signum}")  # unwinds through every cleanup below
 
 
+def print_profile(profile: dict) -> None:
+    print(f"  profile: share of wall time inside requests ({profile['samples']} py-spy samples)")
+    for name, pct in profile["groups_pct"].items():
+        print(f"    {pct:5.1f}%  {name}")
+    for title, part in (("own time", "own_pct"), ("inclusive, project and library code", "inclusive_pct")):
+        print(f"  top functions ({title}):")
+        for name, pct in profile[part].items():
+            print(f"    {pct:5.1f}%  {name}")
+
+
+def headline(results: list[dict], p99_target_ms: float) -> dict:
+    """The fastest server config whose p99 meets the target (the fastest overall if none does)."""
+    meeting = [r for r in results if r["p99_ms"] <= p99_target_ms]
+    return max(meeting or results, key=lambda r: r["reports_per_s"])
+
+
+def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path) -> dict:
+    factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
+    with factory as backend:
+        print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}")
+        key = prepare_database(backend.env)
+        results = []
+        for config in args.sweep or [args.server]:
+            result = measure(backend, key, config, args, bodies, workdir)
+            print("\n".join(report_lines(db, result)), flush=True)
+            if result.get("profile"):
+                print_profile(result["profile"])
+            if result["stored"] != result["acknowledged"]:
+                print(f"  BUG: {db} stored {result['stored']} reports but acknowledged {result['acknowledged']}")
+            results.append(result)
+        print(f"  outbox tasks waiting in the broker after the runs: {backend.broker_messages()} "
+              "(no worker was running)")
+    best = headline(results, 100.0)
+    return {
+        f"{db}_reports_per_s": best["reports_per_s"], f"{db}_p50_ms": best["p50_ms"],
+        f"{db}_p99_ms": best["p99_ms"], f"{db}_stored": best["stored"], f"{db}_acknowledged": best["acknowledged"],
+        f"{db}_server": best["server"], f"{db}_cpu_ms_per_report": best["cpu_ms_per_report_total"],
+        f"{db}_other_processes_cores": best["other_processes_cores"],
+    }
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     require_wrk()
     signal.signal(signal.SIGTERM, _raise_on_term)
-    configs = args.sweep or [args.server]
-    figures: dict[str, float | int | str | bool] = {}
+    figures: dict[str, float | int | str] = {}
     with tempfile.TemporaryDirectory(prefix="tingia-bench-intake-") as tmp:
         workdir = Path(tmp)
         bodies = workdir / "bodies.jsonl"
         bodies.write_text("\n".join(report_bodies(args.bodies)) + "\n", encoding="utf-8")
-        print(f"load: wrk {args.wrk_threads} thread(s), {args.connections} connections (closed loop: each sends "
-              f"its next report when the last is answered), {args.seconds} s measured after {args.warmup} s warm-up; "
-              f"{args.bodies} distinct bodies, 1 in {args.idempotency_every} with an Idempotency-Key; "
-              f"machine: {os.cpu_count()} cores")
+        print(f"load: wrk with {args.wrk_threads} thread(s) and {args.connections} connections, closed loop (each "
+              f"connection sends its next report when the last is answered, no fixed rate); {args.seconds} s "
+              f"measured after {args.warmup} s of warm-up; {args.bodies} distinct bodies, 1 request in "
+              f"{args.idempotency_every} with an Idempotency-Key; {os.cpu_count()} cores")
         for db in args.databases:
-            factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
-            with factory as backend:
-                print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}")
-                key = prepare_database(backend.env)
-                best = None
-                for config in configs:
-                    result = measure(backend, key, config, args, bodies, workdir)
-                    print(report_line(db, result), flush=True)
-                    if result.get("profile"):
-                        print(f"  profile ({result['profile']['samples']} samples in workers):")
-                        for name, pct in result["profile"]["groups_pct"].items():
-                            print(f"    {pct:5.1f}%  {name}")
-                        print("  top functions (inclusive):")
-                        for name, pct in result["profile"]["top_inclusive_pct"].items():
-                            print(f"    {pct:5.1f}%  {name}")
-                    if result["stored"] != result["acknowledged"]:
-                        print(f"  BUG: {db} stored {result['stored']} reports but acknowledged "
-                              f"{result['acknowledged']} (drained={result['drained']}, "
-                              f"socket errors {result['socket_errors']})")
-                    if best is None or result["reports_per_s"] > best["reports_per_s"]:
-                        best = result
-                queued = backend.broker_messages()
-                print(f"  outbox tasks waiting in the broker after the runs: {queued} (no worker was running)")
-                figures.update({
-                    f"{db}_reports_per_s": best["reports_per_s"], f"{db}_p50_ms": best["p50_ms"],
-                    f"{db}_p99_ms": best["p99_ms"], f"{db}_stored": best["stored"],
-                    f"{db}_acknowledged": best["acknowledged"], f"{db}_server": best["server"],
-                })
+            figures.update(run_database(db, args, bodies, workdir))
     figures["connections"] = args.connections
     print(json.dumps(figures, ensure_ascii=False))
     return 0

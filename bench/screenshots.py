@@ -7,8 +7,8 @@ variant with the originals: its own (a positive pair) and every other post's (ne
 pairs; all renders share one layout, which is what makes them hard to tell apart).
 
 Posts are split in two halves by a fixed seed. For each candidate hash the distance
-threshold is chosen on the first half (best F1) and scored on the second half; the
-candidate with the best tuning-half F1 is the one ``claimmatch/images.py`` should use.
+threshold is chosen on the first half (best F0.5) and scored on the second half; the
+candidate with the best tuning-half F0.5 is the one ``claimmatch/images.py`` should use.
 Finally ``claimmatch.images`` itself (bytes in, hash string out, its own threshold) is
 scored on the second half, per variation type.
 
@@ -80,7 +80,8 @@ def render_post(text: str, index: int) -> Image.Image:
     avatar = tuple(rng.randrange(40, 220) for _ in range(3))
     draw.ellipse((30, 30, 130, 130), fill=avatar)
     draw.text((155, 40), f"Trang tin {index % 97}", font=name_font, fill=(5, 5, 5))
-    draw.text((155, 88), f"{rng.randrange(1, 23)} giờ · Công khai", font=small_font, fill=(101, 103, 107))
+    posted = f"{rng.randrange(1, 23)} giờ · Công khai"
+    draw.text((155, 88), posted, font=small_font, fill=(101, 103, 107))
     y = 170
     for line in lines:
         draw.text((30, y), line, font=body_font, fill=(5, 5, 5))
@@ -186,15 +187,16 @@ def hex_hash(*parts: imagehash.ImageHash) -> str:
     return "".join(str(p) for p in parts)
 
 
-CANDIDATES: dict[str, Callable[[Image.Image], str]] = {
-    "phash_raw": lambda im: hex_hash(imagehash.phash(plain_gray(im))),
-    "phash": lambda im: hex_hash(imagehash.phash(images.canonical_gray(im))),
-    "dhash": lambda im: hex_hash(imagehash.dhash(images.canonical_gray(im))),
-    "ahash": lambda im: hex_hash(imagehash.average_hash(images.canonical_gray(im))),
-    "whash": lambda im: hex_hash(imagehash.whash(images.canonical_gray(im))),
-    "phash16": lambda im: hex_hash(imagehash.phash(images.canonical_gray(im), hash_size=16)),
-    "phash+dhash": lambda im: hex_hash(
-        imagehash.phash(g := images.canonical_gray(im)), imagehash.dhash(g)
+# Each candidate takes (raw RGB image, canonical gray image) and returns hex.
+CANDIDATES: dict[str, Callable[[Image.Image, Image.Image], str]] = {
+    "phash_raw": lambda raw, g: hex_hash(imagehash.phash(plain_gray(raw))),
+    "phash": lambda raw, g: hex_hash(imagehash.phash(g)),
+    "dhash": lambda raw, g: hex_hash(imagehash.dhash(g)),
+    "ahash": lambda raw, g: hex_hash(imagehash.average_hash(g)),
+    "phash16": lambda raw, g: hex_hash(imagehash.phash(g, hash_size=16)),
+    "phash+dhash": lambda raw, g: hex_hash(imagehash.phash(g), imagehash.dhash(g)),
+    "phash16+dhash": lambda raw, g: hex_hash(
+        imagehash.phash(g, hash_size=16), imagehash.dhash(g)
     ),
 }
 
@@ -203,8 +205,8 @@ CANDIDATES: dict[str, Callable[[Image.Image], str]] = {
 
 
 def to_bits(hex_hashes: list[str]) -> np.ndarray:
-    ints = [bytes.fromhex(h) for h in hex_hashes]
-    return np.unpackbits(np.frombuffer(b"".join(ints), dtype=np.uint8).reshape(len(ints), -1), axis=1)
+    raw = np.frombuffer(b"".join(bytes.fromhex(h) for h in hex_hashes), dtype=np.uint8)
+    return np.unpackbits(raw.reshape(len(hex_hashes), -1), axis=1)
 
 
 def distances(variant_hashes: list[str], original_hashes: list[str]) -> np.ndarray:
@@ -229,42 +231,58 @@ def scores(positive: np.ndarray, negative: np.ndarray, threshold: int) -> dict[s
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / len(positive) if len(positive) else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    beta2 = 0.25  # F0.5: precision counts twice as much as recall
+    denominator = beta2 * precision + recall
+    f05 = (1 + beta2) * precision * recall / denominator if denominator else 0.0
+    return {
+        "precision": precision, "recall": recall, "f1": f1, "f0.5": f05,
+        "tp": tp, "fp": fp, "fn": fn,
+    }
 
 
 def best_threshold(positive: np.ndarray, negative: np.ndarray, bits: int) -> int:
-    best = max(range(bits + 1), key=lambda t: (scores(positive, negative, t)["f1"], -t))
-    return best
+    """Threshold with the best F0.5: a false match links two unrelated claims, so
+    precision is worth more than recall."""
+    return max(range(bits + 1), key=lambda t: (scores(positive, negative, t)["f0.5"], -t))
 
 
 # --------------------------------------------------------------------------- main
 
 
-def build_half(posts: list[str], offset: int) -> tuple[list[Image.Image], list[tuple[str, int, Image.Image]]]:
+Pair = tuple[Image.Image, Image.Image]  # (raw RGB, canonical gray)
+
+
+def with_canonical(image: Image.Image) -> Pair:
+    return image, images.canonical_gray(image)
+
+
+def build_half(posts: list[str], offset: int) -> tuple[list[Pair], list[tuple[str, int, Pair]]]:
     originals = [render_post(text, offset + i) for i, text in enumerate(posts)]
     variants = [
-        (name, i, vary(original))
+        (name, i, with_canonical(vary(original)))
         for i, original in enumerate(originals)
         for name, vary in VARIATIONS.items()
     ]
-    return originals, variants
+    return [with_canonical(o) for o in originals], variants
 
 
 def evaluate_candidate(hasher, tune, test) -> dict:
+    """``hasher`` takes (raw image, canonical gray image); images come as such pairs."""
     results = {}
     halves = {}
     for label, (originals, variants) in (("tune", tune), ("test", test)):
-        original_hashes = [hasher(im) for im in originals]
-        variant_hashes = [hasher(im) for _, _, im in variants]
+        original_hashes = [hasher(*im) for im in originals]
+        variant_hashes = [hasher(*im) for _, _, im in variants]
         dist = distances(variant_hashes, original_hashes)
         halves[label] = (dist, [owner for _, owner, _ in variants], [n for n, _, _ in variants])
-    bits = len(hasher(tune[0][0])) * 4
+    bits = len(hasher(*tune[0][0])) * 4
     pos, neg = pair_sets(halves["tune"][0], halves["tune"][1])
     threshold = best_threshold(pos, neg, bits)
     pos, neg = pair_sets(halves["test"][0], halves["test"][1])
     results["bits"] = bits
     results["threshold"] = threshold
-    results["tune_f1"] = round(scores(*pair_sets(halves["tune"][0], halves["tune"][1]), threshold)["f1"], 4)
+    tuned = scores(*pair_sets(halves["tune"][0], halves["tune"][1]), threshold)
+    results["tune_f0.5"] = round(tuned["f0.5"], 4)
     results["test"] = {k: round(v, 4) for k, v in scores(pos, neg, threshold).items()}
     return results, halves["test"]
 
@@ -308,12 +326,12 @@ def main() -> None:
         result["seconds"] = round(time.perf_counter() - t0, 1)
         table[name] = result
         print(f"{name:12s} bits={result['bits']:3d} threshold={result['threshold']:3d} "
-              f"tune_f1={result['tune_f1']:.4f} test={result['test']}")
-    chosen = max(table, key=lambda n: (table[n]["tune_f1"], -table[n]["bits"]))
+              f"tune_f0.5={result['tune_f0.5']:.4f} test={result['test']}")
+    chosen = max(table, key=lambda n: (table[n]["tune_f0.5"], -table[n]["bits"]))
     print(f"best candidate on the tuning half: {chosen} (threshold {table[chosen]['threshold']})")
 
     # The module as shipped: bytes in (PNG), its hash, its threshold, on the test half.
-    def module_hash(image: Image.Image) -> str:
+    def module_hash(image: Image.Image, _canonical: Image.Image) -> str:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return images.image_hash(buffer.getvalue())
@@ -332,12 +350,16 @@ def main() -> None:
         "negative_pairs_test": int(len(neg)),
         "positive_pairs_test": int(len(pos)),
         "best_candidate": chosen,
-        "candidates": {n: {"threshold": r["threshold"], "tune_f1": r["tune_f1"], **r["test"]} for n, r in table.items()},
+        "candidates": {
+            n: {"threshold": r["threshold"], "tune_f0.5": r["tune_f0.5"], **r["test"]}
+            for n, r in table.items()
+        },
         "module_threshold": threshold,
         "module_threshold_chosen_on_tune": shipped["threshold"],
         "module_precision": round(shipped_scores["precision"], 4),
         "module_recall": round(shipped_scores["recall"], 4),
         "module_f1": round(shipped_scores["f1"], 4),
+        "module_f0.5": round(shipped_scores["f0.5"], 4),
         "module_false_matches": shipped_scores["fp"],
         "per_variation_recall": {n: f["recall"] for n, f in variations.items()},
         "per_variation_false_match_rate": {n: f["false_match_rate"] for n, f in variations.items()},

@@ -26,6 +26,10 @@ MAX_PIXELS = 40_000_000  # a 6000 x 6600 photo; every phone screenshot is far sm
 # Pixels that differ from the background by less than this (0–255) count as background
 # when the empty margins around the content are trimmed.
 BACKGROUND_TOLERANCE = 24
+# A row whose median differs from the background by more than this belongs to a bar.
+BAND_TOLERANCE = 12
+# Bars thicker than this share of the height are content, not phone chrome.
+MAX_BAND_FRACTION = 0.15
 # The chosen hash (bench/screenshots.py): pHash and dHash, 64 bits each, on the image
 # with dark mode undone and blank margins trimmed.
 HASH_BITS = 128
@@ -77,27 +81,66 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def canonical_gray(image: Image.Image) -> Image.Image:
-    """Grayscale, light background, blank margins trimmed: what the hash looks at.
+    """Grayscale, light background, bars and blank margins removed: what the hash sees.
 
-    Dark mode is undone by inverting when the background (the median pixel) is dark;
-    trimming margins of background colour makes small crops of empty border harmless.
+    Dark mode is undone by inverting when the page colour is dark.
+    Full-width bands at the top and bottom (a phone's status bar, navigation bar) are
+    cut off, then the blank margins, so that small crops of empty border and another
+    phone's bars do not change the hash.
     """
-    gray = image.convert("L")
-    pixels = np.asarray(gray)
-    if np.median(pixels) < 128:
-        gray = ImageOps.invert(gray)
+    pixels = np.asarray(image.convert("L"))
+    background = _background(pixels)
+    top, bottom = _band_limits(pixels, background)
+    if top >= bottom:
+        top, bottom = 0, pixels.shape[0]
+    pixels = pixels[top:bottom]
+    if background < 128:
         pixels = 255 - pixels
-    return _trim_margins(gray, pixels)
+        background = 255 - background
+    return _trim_margins(pixels, background)
 
 
-def _trim_margins(gray: Image.Image, pixels: np.ndarray) -> Image.Image:
-    background = int(np.median(pixels))
+def _background(pixels: np.ndarray) -> int:
+    """The page colour: the most common value in the left and right edge columns.
+
+    Edges rather than the whole image, because text, photos and bars can cover more
+    than half of a screenshot, but the side margins are page colour nearly always.
+    """
+    width = pixels.shape[1]
+    edge = max(1, width // 50)
+    sides = np.concatenate([pixels[:, :edge].ravel(), pixels[:, width - edge :].ravel()])
+    return int(np.bincount(sides, minlength=256).argmax())
+
+
+def _band_limits(pixels: np.ndarray, background: int) -> tuple[int, int]:
+    """Rows between the top and bottom bands whose typical colour is not the background.
+
+    A text row is mostly background, so its median is the background colour; a bar row
+    has its own colour. Only bands thinner than ``MAX_BAND_FRACTION`` are cut.
+    """
+    row_median = np.median(pixels, axis=1)
+    is_band = np.abs(row_median - background) > BAND_TOLERANCE
+    limit = int(pixels.shape[0] * MAX_BAND_FRACTION)
+    top = _run_length(is_band)
+    bottom = pixels.shape[0] - _run_length(is_band[::-1])
+    height = pixels.shape[0]
+    return (top if top <= limit else 0), (bottom if height - bottom <= limit else height)
+
+
+def _run_length(flags: np.ndarray) -> int:
+    """Length of the leading run of True values."""
+    false_at = np.flatnonzero(~flags)
+    return int(false_at[0]) if false_at.size else int(flags.size)
+
+
+def _trim_margins(pixels: np.ndarray, background: int) -> Image.Image:
     content = np.abs(pixels.astype(np.int16) - background) > BACKGROUND_TOLERANCE
     rows = np.flatnonzero(content.any(axis=1))
     cols = np.flatnonzero(content.any(axis=0))
     if rows.size == 0 or cols.size == 0:
-        return gray
-    return gray.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
+        return Image.fromarray(np.ascontiguousarray(pixels))
+    box = pixels[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return Image.fromarray(np.ascontiguousarray(box))
 
 
 def hash_of_image(image: Image.Image) -> str:

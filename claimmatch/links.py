@@ -253,7 +253,8 @@ def _site_host(host: str) -> str:
                 host = rest
         for prefix in SITE_HOST_PREFIXES:
             rest = host[len(prefix) :]
-            if host.startswith(prefix) and HOST_ALIASES.get(rest, rest) in SITES_WITH_MIRROR_PREFIXES:
+            site = HOST_ALIASES.get(rest, rest)
+            if host.startswith(prefix) and site in SITES_WITH_MIRROR_PREFIXES:
                 host = rest
         for site in MOBILE_INFIX_SITES:
             if host.endswith(".m." + site):

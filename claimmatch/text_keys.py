@@ -44,7 +44,7 @@ def text_keys(text: str) -> TextKeys:
     exact = tuple(
         EXACT_PREFIX + t
         for t in vntext.tokenize(normalized)
-        if _is_word(t) and vntext.fold(t) != t
+        if not t.isascii() and _is_word(t) and vntext.has_diacritics(t)
     )
     return TextKeys(normalized, folded, folded_tokens, exact)
 

@@ -68,4 +68,16 @@ class RequestSizeLimitMiddleware:
         except (MultiPartParserError, BadRequest, UnreadablePostError):
             return request_error(request, 400, "unreadable_body", _(
                 "The request could not be read. Please send the form again."))
+        if request.content_type == "application/x-www-form-urlencoded" and not _is_utf8(request.body):
+            # Django would read such bytes as Latin-1 and store mojibake without a word.
+            return request_error(request, 400, "invalid_encoding", _(
+                "The form was sent with a broken character encoding. Please type it again and send it."))
         return None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -103,3 +103,24 @@ class ProvinceScope(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "province"], name="province_scope_unique")]
+
+
+class TopicSetting(models.Model):
+    """How the desk weighs a topic: display names, risk weight and SLA target (core.topics).
+
+    The eight topic codes are fixed (core.reference.Topic); admins tune only these values.
+    A topic without a row uses the defaults (core.topics.topic_settings).
+    """
+
+    topic = models.CharField(max_length=32, unique=True)
+    display_name_vi = models.CharField(max_length=120)
+    display_name_en = models.CharField(max_length=120)
+    risk_weight = models.FloatField(default=1.0)
+    sla_hours = models.PositiveIntegerField(default=48)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic"]
+
+    def __str__(self) -> str:
+        return self.topic

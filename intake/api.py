@@ -22,7 +22,7 @@ from core.reference import Channel
 from . import selectors
 from .api_auth import Caller, PartnerKey, client_scope
 from .forms import MAX_IMAGES, ReportForm
-from .ratelimits import RateDecision, api_limit, count, ip_subject
+from .ratelimits import RateDecision, api_limit, count, ip_subject, status_limit
 from .services import IdempotencyConflict, ReportSubmission, body_fingerprint, submit_idempotent, submit_report
 
 router = Router(tags=["reports"])
@@ -396,7 +396,7 @@ def create_report(request: HttpRequest):  # noqa: ANN201
 @router.get("/reports/{code}", response={200: ReportStatusOut, 404: ErrorOut, 429: ErrorOut},
             summary="The public status of a report", openapi_extra=STATUS_DOCS, url_name="api_report_status")
 def report_status(request: HttpRequest, code: str):  # noqa: ANN201
-    decision = api_limit(request, None, group="status")
+    decision = status_limit(request)
     if decision.limited:
         return too_many(decision, _("Too many look-ups. Please wait and try again."))
     report = selectors.report_by_code(code)

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,8 +42,9 @@ def issue_key(name: str, rate: str = "600/m", actor: Any = None) -> tuple[ApiCli
     while ApiClient.objects.filter(key_prefix=prefix).exists():  # 1 in 4 billion, but cheap to rule out
         prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    client = ApiClient.objects.create(name=name, key_prefix=prefix, key_hash=ApiClient.hash_key(key), rate=rate)
-    audit.record("api_key.issue", actor=actor, obj=client, detail={"name": name, "rate": rate})
+    with transaction.atomic():  # no key without its audit entry
+        client = ApiClient.objects.create(name=name, key_prefix=prefix, key_hash=ApiClient.hash_key(key), rate=rate)
+        audit.record("api_key.issue", actor=actor, obj=client, detail={"name": name, "rate": rate})
     return client, key
 
 
@@ -50,9 +52,10 @@ def revoke_key(client: ApiClient, actor: Any = None) -> bool:
     """Revoke a key; False when it was already revoked (nothing changes, nothing is audited)."""
     if client.revoked_at is not None:
         return False
-    client.revoked_at = timezone.now()
-    client.save(update_fields=["revoked_at"])
-    audit.record("api_key.revoke", actor=actor, obj=client)
+    with transaction.atomic():
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        audit.record("api_key.revoke", actor=actor, obj=client)
     return True
 
 

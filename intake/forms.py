@@ -218,7 +218,7 @@ class ReportForm(forms.Form):
         widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(label=_("I agree to be contacted about this report."), required=False)
-    language = forms.CharField(required=False, max_length=8)
+    language = forms.CharField(required=False, max_length=35)  # the pattern keeps stored codes within 8
 
     def clean_province(self) -> str:
         raw = (self.cleaned_data.get("province") or "").strip()

@@ -107,7 +107,7 @@ def _scaled(img: Image.Image) -> Image.Image:
     scale = min(1.0, (MAX_STORED_PIXELS / (width * height)) ** 0.5, MAX_STORED_SIDE / max(width, height))
     if scale >= 1.0:
         return img
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    size = (max(1, int(width * scale)), max(1, int(height * scale)))  # rounded down: never over
     return img.resize(size, Image.Resampling.LANCZOS)
 
 

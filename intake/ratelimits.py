@@ -61,13 +61,20 @@ def ip_subject(request: HttpRequest) -> str:
     return "ip:" + client_fingerprint(request)
 
 
-def api_limit(request: HttpRequest, client: ApiClient | None, group: str = "report") -> RateDecision:
-    """Partners at their own rate, per key; anonymous callers per address."""
-    if group == "report" and client is not None:
+def api_limit(request: HttpRequest, client: ApiClient | None) -> RateDecision:
+    """Reports over the API: partners at their own rate, per key; anonymous callers per address."""
+    if client is not None:
         rate = client.rate if is_valid_rate(client.rate) else settings.RATE_API_ANONYMOUS
         return count(request, "api.report", f"key:{client.pk}", rate)
-    rate = settings.RATE_STATUS_LOOKUP if group == "status" else settings.RATE_API_ANONYMOUS
-    return count(request, f"api.{group}", ip_subject(request), rate)
+    return count(request, "api.report", ip_subject(request), settings.RATE_API_ANONYMOUS)
+
+
+def status_limit(request: HttpRequest) -> RateDecision:
+    """Tracking-code look-ups, one budget per address for the page and the API together.
+
+    Codes are not guessable at this rate; sharing the budget keeps it so whichever door is used.
+    """
+    return count(request, "status", ip_subject(request), settings.RATE_STATUS_LOOKUP)
 
 
 def web_limit(request: HttpRequest, group: str, rate: str) -> RateDecision:

@@ -15,7 +15,7 @@ from core.reference import Channel
 
 from . import selectors
 from .forms import MAX_TEXT, WebReportForm, dropped_files_message, province_names
-from .ratelimits import RateDecision, web_limit
+from .ratelimits import RateDecision, status_limit, web_limit
 from .services import ReportSubmission, submit_report
 
 FORM_TEMPLATE = "intake/report_form.html"
@@ -78,7 +78,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if not code:
         return _lookup_page(request)
-    decision = web_limit(request, "status", settings.RATE_STATUS_LOOKUP)
+    decision = status_limit(request)
     if decision.limited:
         return _limited(_lookup_page(request, 429, code=code[:40], error=_(
             "Too many look-ups. Please wait a while and try again.")), decision)
@@ -91,7 +91,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def status_page(request: HttpRequest, code: str) -> HttpResponse:
-    decision = web_limit(request, "status", settings.RATE_STATUS_LOOKUP)
+    decision = status_limit(request)
     if decision.limited:
         return _limited(_lookup_page(request, 429, error=_(
             "Too many look-ups. Please wait a while and try again.")), decision)

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "verification",
     "intake",
@@ -82,8 +85,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.staff_access.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tingia.urls"
@@ -213,6 +219,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+# Axes first: a locked-out account/address pair is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout counts failures per account AND address together, so an attacker elsewhere cannot
+# lock an editor out during a crisis. Counts live in the shared cache (they expire by
+# themselves, so no addresses pile up in the database); logs carry a pseudonym, not the address.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINGIA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TINGIA_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.personal.client_ip"
+AXES_CLIENT_STR_CALLABLE = "core.staff_access.axes_client_str"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_ENABLE_ADMIN = False
+# Two-factor (django-otp TOTP): the label an authenticator app shows.
+OTP_TOTP_ISSUER = os.environ.get("TINGIA_OTP_ISSUER", "tingia")
+# Staff sessions end when the browser closes and, at the latest, after a working shift.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(float(os.environ.get("TINGIA_STAFF_SESSION_HOURS", "8")) * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A set-password link (new account, or reset by an admin) is valid for one day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -63,6 +63,10 @@ def _is_glued(text: str, start: int, end: int) -> bool:
     return after == "." and end + 1 < len(text) and text[end + 1].isalnum()
 
 
+def _follows_number(text: str, start: int) -> bool:
+    return bool(_NUMBER_BEFORE_RE.search(text[max(0, start - 32) : start]))
+
+
 def expand_chat(text: str) -> str:
     """Return ``text`` with whole-word chat spellings replaced by standard words.
 
@@ -81,7 +85,7 @@ def expand_chat(text: str) -> str:
         start, end = match.span()
         if in_spans(start, url_spans) or _is_glued(text, start, end):
             return word
-        if word.lower() in _AFTER_NUMBER_ONLY_LITERAL and _NUMBER_BEFORE_RE.search(text[max(0, start - 32) : start]):
+        if word.lower() in _AFTER_NUMBER_ONLY_LITERAL and _follows_number(text, start):
             return word
         return _match_case(standard, word)
 

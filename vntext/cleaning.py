@@ -52,9 +52,10 @@ def _to_plain_space(char: str) -> str:
 def clean(text: str) -> str:
     """Return ``text`` without control, format, surrogate and replacement characters.
 
-    Also drops combining marks that have no letter to sit on. Keeps ``\\n`` and ``\\t``; turns every kind of line break into ``\\n``, every Unicode
-    space into an ASCII space, collapses runs of spaces, trims spaces around line breaks
-    and at both ends, and keeps at most one empty line in a row. Never raises on a str.
+    Also drops combining marks that have no letter to sit on. Keeps ``\\n`` and ``\\t``;
+    turns every kind of line break into ``\\n``, every Unicode space into an ASCII space,
+    collapses runs of spaces, trims spaces around line breaks and at both ends, and keeps
+    at most one empty line in a row. Never raises on a str.
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() expects str, got {type(text).__name__}")

@@ -20,7 +20,9 @@ from vntext.tokens import cased_tokens
 _LOCK = threading.Lock()
 _SEGMENTER: Callable[[str], list[str]] | None = None
 # Clause boundaries: a word is never split across them, so segment clause by clause.
-_CLAUSE_BREAK_RE = regex.compile(r"[.,;:!?…()\[\]{}\"“”«»|/–—-]+(?=\s|$)|[\n\t•·|()\[\]{}\"“”]")
+_CLAUSE_BREAK_RE = regex.compile(
+    r"[.,;:!?…()\[\]{}\"“”«»|/–—-]+(?=\s|$)|[\n\t•·|()\[\]{}\"“”]"
+)
 
 
 def _segmenter() -> Callable[[str], list[str]]:
@@ -37,9 +39,10 @@ def _segmenter() -> Callable[[str], list[str]]:
 def words(text: str) -> list[str]:
     """Return the lowercase words of ``text``, syllables of one word joined by "_".
 
-    Links, amounts and codes with digits pass through whole; punctuation and emoji are dropped (as in ``tokenize``).
-    Case is kept while segmenting because the model uses capitals to spot names. Text
-    without accents is accepted; the model then joins fewer syllables.
+    Links, amounts and codes with digits pass through whole; punctuation and emoji are
+    dropped (as in ``tokenize``). Case is kept while segmenting because the model uses
+    capitals to spot names. Text without accents is accepted; the model then joins
+    fewer syllables.
     """
     result: list[str] = []
     for clause in _CLAUSE_BREAK_RE.split(normalize(text)):

@@ -91,7 +91,8 @@ def test_percent_encoding_normalised():
 def test_facebook_permalink_forms_become_one_post_form():
     expected = "https://facebook.com/100064/posts/5551"
     assert canon("https://www.facebook.com/permalink.php?story_fbid=5551&id=100064") == expected
-    assert canon("https://m.facebook.com/story.php?story_fbid=5551&id=100064&mibextid=Nif5oz") == expected
+    mobile = "https://m.facebook.com/story.php?story_fbid=5551&id=100064&mibextid=Nif5oz"
+    assert canon(mobile) == expected
     assert canon("https://facebook.com/100064/posts/5551/?__cft__[0]=AZX&__tn__=%2CO") == expected
 
 
@@ -117,7 +118,10 @@ def test_facebook_videos_become_watch_form():
 
 
 def test_facebook_redirect_wrapper_is_unwrapped():
-    url = "https://l.facebook.com/l.php?u=https%3A%2F%2Fvnexpress.net%2Fa.html%3Futm_source%3Dfb&h=AT0"
+    url = (
+        "https://l.facebook.com/l.php"
+        "?u=https%3A%2F%2Fvnexpress.net%2Fa.html%3Futm_source%3Dfb&h=AT0"
+    )
     assert canon(url) == "https://vnexpress.net/a.html"
 
 

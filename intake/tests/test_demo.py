@@ -21,6 +21,9 @@ from intake.management.commands.load_demo import demo_tracking_code
 from intake.models import CODE_ALPHABET, Report, ReporterContact, ReportLink
 from verification.models import Claim
 
+# Every test here may touch the database (the intake conftest clears the database cache).
+pytestmark = pytest.mark.django_db
+
 BY_KEY = {item.key: item for item in DEMO_REPORTS}
 
 
@@ -45,7 +48,6 @@ def debug_on(settings):
     settings.DEBUG = True
 
 
-@pytest.mark.django_db
 def test_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="never reach a production database"):
@@ -72,7 +74,6 @@ def test_demo_data_says_what_it_is():
     assert all(len(code) == 10 and set(code) <= set(CODE_ALPHABET) for code in codes)
 
 
-@pytest.mark.django_db
 def test_loads_about_forty_valid_reports_spread_over_two_weeks(debug_on):
     before = timezone.now()
     output = _load()
@@ -105,7 +106,6 @@ def test_loads_about_forty_valid_reports_spread_over_two_weeks(debug_on):
     assert any(r.display_code in output for r in reports)
 
 
-@pytest.mark.django_db
 def test_running_twice_adds_nothing(debug_on):
     _load()
     counts = [m.objects.count() for m in (Report, ReportLink, ReporterContact, Claim, OutboxTask)]
@@ -116,7 +116,6 @@ def test_running_twice_adds_nothing(debug_on):
     assert f"0 added now, {len(DEMO_REPORTS)} already there" in output
 
 
-@pytest.mark.django_db
 def test_copies_are_grouped_with_their_original(debug_on):
     """Accent-stripped and chat-spelled copies must join their original's claim.
 

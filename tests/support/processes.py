@@ -49,20 +49,20 @@ def unreachable_reason(broker: str) -> str:
     return "" if ok else why
 
 
-def database_url() -> str:
-    """The URL of the database this test process is using (the test database, not the real one)."""
+def database_url(name: str | None = None) -> str:
+    """The URL of the database this test process uses (the test database), or of `name` on its server."""
     from django.db import connection
 
     conf = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
+        return f"sqlite:///{name or conf['NAME']}"
     if connection.vendor == "postgresql":
         auth = quote(conf.get("USER") or "", safe="")
         if conf.get("PASSWORD"):
             auth += ":" + quote(conf["PASSWORD"], safe="")
         host = conf.get("HOST") or "127.0.0.1"
         port = conf.get("PORT") or 5432
-        return f"postgres://{auth}@{host}:{port}/{quote(conf['NAME'], safe='')}"
+        return f"postgres://{auth}@{host}:{port}/{quote(name or conf['NAME'], safe='')}"
     raise RuntimeError(f"No URL form for the {connection.vendor} backend")
 
 
@@ -118,7 +118,7 @@ def start(argv: list[str], env: dict[str, str], log_path: Path) -> subprocess.Po
         log.close()
 
 
-def stop(proc: subprocess.Popen, grace: float = 10) -> None:
+def stop(proc: subprocess.Popen, grace: float = 3) -> None:
     """Stop a child and everything it started (Celery's embedded beat is a child process)."""
     if proc.poll() is None:
         try:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from vntext import clean, expand_chat, fold, normalize, search_key, strip_diacritics, tokenize, words
+from vntext import (
+    clean,
+    expand_chat,
+    fold,
+    normalize,
+    search_key,
+    strip_diacritics,
+    tokenize,
+    words,
+)
 from vntext.chat import CHAT_SPELLINGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

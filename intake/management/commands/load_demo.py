@@ -118,11 +118,12 @@ def align_claim_times(claim_ids: Iterable[int]) -> None:
 def create_demo_staff_accounts() -> list[str]:
     """Extension point: one demo account per desk role (operator, verifier, editor, admin).
 
-    Intentionally empty until the verification desk defines its roles and sign-in; that
-    work adds the accounts here (returning their user names) so ``load_demo`` stays the one
-    command that prepares a demo database.
+    Returns one printable line per account (user name, published demo password and, for
+    roles that need two-factor, the TOTP secret); core.demo_staff refuses unless DEBUG is on.
     """
-    return []
+    from core.demo_staff import describe_demo_staff
+
+    return describe_demo_staff()
 
 
 @dataclass(frozen=True)
