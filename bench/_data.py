@@ -174,7 +174,7 @@ class _TextVectorStore:
     def __init__(self, path: Path) -> None:
         import sqlite3
 
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path, timeout=120)  # benchmarks may share it
         self._db.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, x BLOB)")
 
     @staticmethod

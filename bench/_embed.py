@@ -26,3 +26,19 @@ def form_vectors(
         out.append(vectors[start : start + len(forms)])
         start += len(forms)
     return out
+
+
+def written_form_vectors(
+    embedder: Embedder, kind: str, texts: Sequence[str], is_query: bool
+) -> list[np.ndarray]:
+    """One row per text (its written form only): half the model time of ``form_vectors``.
+
+    Used for long query sets where the machine's time is short; the matcher then scores
+    the best of (written query) x (written and folded claim), which is a lower bound of
+    what it computes in production with both query forms.
+    """
+    written = [embed_forms(text_keys(t))[0] for t in texts]
+    fn = embedder.embed_queries if is_query else embedder.embed_passages
+    side = "q" if is_query else "p"
+    vectors = cached_embeddings(embedder.name, f"{kind}-{side}", written, fn)
+    return [vectors[i : i + 1] for i in range(len(texts))]

@@ -325,8 +325,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def with_niceness(cmd: list[str], niceness: int) -> list[str]:
+    return ["nice", "-n", str(niceness), *cmd] if niceness else cmd
+
+
+def renice(pids: list[int], niceness: int, whole_group: bool = False) -> None:
+    """Set the niceness of processes; with whole_group, of their scheduler autogroup too.
+
+    Linux with autogroup shares the CPU between sessions first and applies niceness only
+    inside a session, so the bench's own sessions (gunicorn's, the bench's) get it as well.
+    """
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
+            if whole_group:
+                Path(f"/proc/{pid}/autogroup").write_text(str(niceness))
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], config: ServerConfig | None, log_path: Path) -> Iterator[tuple[str, int]]:
+def gunicorn(env: dict[str, str], config: ServerConfig | None, log_path: Path,
+             niceness: int = 0) -> Iterator[tuple[str, int]]:
     """The production server on a free loopback port; stopped (TERM, then KILL) whatever happens."""
     port = free_port()
     env = dict(env, GUNICORN_BIND=f"{HOST}:{port}")
@@ -334,7 +352,7 @@ def gunicorn(env: dict[str, str], config: ServerConfig | None, log_path: Path) -
         env.update(WEB_CONCURRENCY=str(config.workers), GUNICORN_WORKER_CLASS=config.worker_class,
                    GUNICORN_THREADS=str(config.threads))
     log = log_path.open("w")
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")],
+    proc = subprocess.Popen(with_niceness([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], niceness),
                             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_ready(proc, port, log_path)
@@ -436,13 +454,16 @@ def require_wrk() -> str:
 
 
 def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, threads: int,
-            tag: str, idempotency_every: int, workdir: Path) -> dict:
+            tag: str, idempotency_every: int, workdir: Path, niceness: int = 0) -> dict:
     """One closed-loop wrk run; returns the Lua script's counts and wrk's latency figures."""
     flags = Path(tempfile.mkdtemp(prefix=f"flags-{tag}-", dir=workdir))
     cmd = [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds + 60}s", "--timeout", "10s",
            "-s", str(LUA_SCRIPT), url, "--", str(bodies), key, str(seconds), str(connections // threads),
            str(flags), tag, str(idempotency_every)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(with_niceness(cmd, niceness), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    if niceness:
+        renice([proc.pid], niceness, whole_group=True)
     drained = False
     try:
         while proc.poll() is None:
@@ -527,9 +548,12 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
     label = str(config) if config else "gunicorn.conf.py defaults"
     log = workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log"
     profile = workdir / f"profile-{backend.name}-{label.replace('/', '_')}.txt"
-    with gunicorn(backend.env, config, log) as (url, master):
+    with gunicorn(backend.env, config, log, args.niceness) as (url, master):
         run_wrk(url, bodies, key, args.warmup, args.connections, args.wrk_threads, secrets.token_hex(3),
-                args.idempotency_every, workdir)
+                args.idempotency_every, workdir, args.niceness)
+        if args.niceness:
+            renice([master], args.niceness, whole_group=True)
+            renice(backend.service_pids.get("postgresql", lambda: [])(), args.niceness)  # our backends only
         before = backend.count_rows()
         meter = CpuMeter({"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids})
         spy = profile_workers(master, args.seconds, profile) if args.profile else None
@@ -537,7 +561,7 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
         meter.start()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = run_wrk(url, bodies, key, args.seconds, args.connections, args.wrk_threads, secrets.token_hex(3),
-                      args.idempotency_every, workdir)
+                      args.idempotency_every, workdir, args.niceness)
         after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = meter.stop()
         after = backend.count_rows()
@@ -611,6 +635,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="override gunicorn.conf.py, e.g. gthread/3x2 or sync/4")
     parser.add_argument("--sweep", type=lambda s: [ServerConfig.parse(x) for x in s.split(",")], default=None,
                         help="measure several server configs, e.g. sync/2,sync/4,gthread/3x2")
+    parser.add_argument("--niceness", type=int, default=0,
+                        help="run gunicorn, wrk and the bench's PostgreSQL backends at this niceness (e.g. -10 "
+                             "as root), so other work on a shared machine disturbs the figures less")
     parser.add_argument("--profile", action="store_true", help="py-spy the workers during the measured run")
     parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
     parser.add_argument("--postgres-url", default=os.environ.get("TINGIA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))

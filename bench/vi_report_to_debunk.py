@@ -7,7 +7,8 @@ the 30 reports (accented / unaccented / chat-spelled) is run through ``Matcher.q
 fitted on vnPara by bench/paraphrase.py, never on these 30 queries.
 
 Two ways to index an article are compared: its lead (title + sapo, what a published
-verdict's claim text looks like) and its full text.
+verdict's claim text looks like) and its full text (the vectors are those of the lead in
+both cases: a verdict is embedded by its claim, whatever text the word index holds).
 
 Run: .venv/bin/python bench/vi_report_to_debunk.py
 """
@@ -38,7 +39,9 @@ def run(variant: str, articles, reports, embedder) -> dict:
     texts = [lead(a["text"]) if variant == "lead" else a["text"] for a in articles]
     config = MatchConfig()
     matcher = Matcher(config, embedder)
-    vectors = form_vectors(embedder, f"vafc-{variant}", texts, is_query=False)
+    # the model reads the lead in both variants: a verdict is embedded by its claim, while
+    # the "full" variant lets BM25 and word coverage see the whole article
+    vectors = form_vectors(embedder, "vafc-lead", [lead(a["text"]) for a in articles], False)
     for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
         matcher.add(i, text, vectors=vec)
     qvecs = form_vectors(embedder, "vi-reports", [r.text for r in reports], is_query=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import vntext
+from vntext.tokens import cased_tokens_of_normalized
 
 # Marks a term that keeps its diacritics, so it lives in its own BM25 vocabulary.
 EXACT_PREFIX = "="
@@ -39,12 +40,12 @@ def text_keys(text: str) -> TextKeys:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     normalized = vntext.normalize(text)
-    folded = vntext.search_key(text)
-    folded_tokens = tuple(t for t in vntext.tokenize(folded) if _is_word(t))
+    folded = vntext.search_key(text)  # already space-joined tokens
+    folded_tokens = tuple(t for t in folded.split() if _is_word(t))
     exact = tuple(
-        EXACT_PREFIX + t
-        for t in vntext.tokenize(normalized)
-        if not t.isascii() and _is_word(t) and vntext.has_diacritics(t)
+        EXACT_PREFIX + token.lower()
+        for token, is_link in cased_tokens_of_normalized(normalized)
+        if not is_link and not token.isascii() and vntext.has_diacritics(token)
     )
     return TextKeys(normalized, folded, folded_tokens, exact)
 

@@ -285,7 +285,9 @@ class _AnnRows:
         found = self.index.search(queries, count, threads=1 if len(queries) == 1 else 0)
         keys = np.asarray(found.keys).reshape(len(queries), -1)
         distances = np.asarray(found.distances, dtype=np.float32).reshape(len(queries), -1)
-        counts = np.asarray(found.counts).reshape(-1)
+        # One query gives ``Matches`` (already trimmed to what was found), several give
+        # ``BatchMatches`` padded to ``count`` with a per-query ``counts`` array.
+        counts = np.asarray(getattr(found, "counts", [keys.shape[1]])).reshape(-1)
         valid = np.arange(keys.shape[1])[None, :] < counts[:, None]
         table = self.ids
         safe_keys = np.where(valid, keys, 0).astype(np.int64)
@@ -506,6 +508,12 @@ class VectorIndex:
                 break
             header["sections"] = layout
         return header
+
+    @staticmethod
+    def read_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
+        """The ``meta`` saved with a file, read from its header alone (cheap, maps nothing)."""
+        header, _ = _read_header(path)
+        return dict(header.get("meta", {}))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], mmap: bool = True) -> VectorIndex:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from . import audit
@@ -47,9 +48,9 @@ def _check_admin_kept(actor: Any, user: Any, *, losing_admin: bool) -> None:
     if not losing_admin:
         return
     if actor is not None and actor.pk == user.pk:
-        raise AccountError("You cannot remove your own admin role or deactivate yourself; ask another admin.")
+        raise AccountError(_("You cannot remove your own admin role or deactivate yourself; ask another admin."))
     if _active_admins_besides(user) == 0:
-        raise AccountError("This is the last active admin: appoint another admin first.")
+        raise AccountError(_("This is the last active admin: appoint another admin first."))
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:

@@ -84,7 +84,7 @@ def describe_demo_staff() -> list[str]:
     """One line per demo account, as `load_demo` prints them."""
     lines = []
     for demo, secret in ensure_demo_staff():
-        line = f"\n  {demo.role:<8} user {demo.username!r} password {demo.password!r}"
+        line = f"{demo.role:<8} user {demo.username!r} password {demo.password!r}"
         if secret:
             line += f" TOTP secret {secret} (current code: manage.py totp_code {demo.username})"
         lines.append(line)

@@ -72,9 +72,11 @@ def enqueue(task_id: int) -> bool:
     try:
         run_outbox_task.apply_async(args=[task_id], queue=queue)
     except Exception:  # the broker is down: the row is safe, the sweeper will retry
-        log.warning("Could not enqueue outbox task %s; the sweeper will retry.", task_id, exc_info=True)
+        log.warning("Could not enqueue outbox task %s; the sweeper will retry.", task_id,
+                    exc_info=True)
         return False
-    OutboxTask.objects.filter(pk=task_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    unmarked = OutboxTask.objects.filter(pk=task_id, enqueued_at__isnull=True)
+    unmarked.update(enqueued_at=timezone.now())
     return True
 
 
@@ -96,7 +98,7 @@ def run(task_id: int) -> str:
         if task.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             # Earlier attempts died without recording an error (a worker killed each time,
             # e.g. out of memory): stop here rather than crash workers for ever.
-            _mark_failed(task, task.last_error or "Every attempt was interrupted before it finished.")
+            _mark_failed(task, task.last_error or "Every attempt was interrupted before it ended.")
             return "failed"
         task.attempts += 1
         task.started_at = now
@@ -153,7 +155,8 @@ def due(retry_after: int | None = None, now: datetime | None = None) -> list[int
     retry_after = settings.OUTBOX_RETRY_AFTER_SECONDS if retry_after is None else retry_after
     now = now or timezone.now()
     stale = now - timedelta(seconds=retry_after)
-    rows = OutboxTask.objects.filter(done_at__isnull=True, failed_at__isnull=True, available_at__lte=now)
+    rows = OutboxTask.objects.filter(done_at__isnull=True, failed_at__isnull=True,
+                                     available_at__lte=now)
     rows = rows.filter(Q(started_at__isnull=True) | Q(started_at__lte=stale))
     rows = rows.filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
     # Leave the web process a moment to enqueue what it has just committed.
@@ -204,7 +207,8 @@ def status_counts(now: datetime | None = None) -> dict[str, int]:
         "done": OutboxTask.objects.filter(done_at__isnull=False).count(),
         "failed": OutboxTask.objects.filter(failed_at__isnull=False, done_at__isnull=True).count(),
         "running": open_rows.filter(started_at__isnull=False).count(),
-        "waiting_retry": open_rows.filter(started_at__isnull=True, attempts__gt=0, available_at__gt=now).count(),
+        "waiting_retry": open_rows.filter(started_at__isnull=True, attempts__gt=0,
+                                          available_at__gt=now).count(),
         "queued": open_rows.filter(started_at__isnull=True, enqueued_at__isnull=False).count(),
         "not_enqueued": open_rows.filter(started_at__isnull=True, enqueued_at__isnull=True,
                                          available_at__lte=now).count(),

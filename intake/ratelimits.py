@@ -9,6 +9,7 @@ it, read through core.personal.client_ip, which trusts only the configured proxy
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from django_ratelimit.core import get_usage
 from core.personal import client_fingerprint
 
 from .models import ApiClient
+
+log = logging.getLogger(__name__)
 
 RATE_PATTERN = re.compile(r"^([1-9]\d{0,6})/(\d{0,4})([smhd])$")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -31,6 +34,7 @@ class RateDecision:
 
 
 NOT_LIMITED = RateDecision(limited=False)
+STORE_DOWN_RETRY_AFTER = 60
 
 
 def is_valid_rate(rate: str) -> bool:
@@ -40,15 +44,27 @@ def is_valid_rate(rate: str) -> bool:
 
 
 def rate_period(rate: str) -> int:
-    match = RATE_PATTERN.match(rate)
+    """The window of a rate in seconds (60 for a rate this module would not have accepted)."""
+    match = RATE_PATTERN.match(rate or "")
     if not match:
-        raise ValueError(f"not a rate: {rate!r}")
+        return 60
     return _PERIOD_SECONDS[match.group(3)] * int(match.group(2) or 1)
 
 
 def count(request: HttpRequest, group: str, subject: str, rate: str) -> RateDecision:
-    """Count one request of `subject` in `group`; say whether it is over `rate`."""
-    usage = get_usage(request, group=group, key=lambda _group, _request: subject, rate=rate, increment=True)
+    """Count one request of `subject` in `group`; say whether it is over `rate`.
+
+    When the shared store cannot be reached, django-ratelimit's RATELIMIT_FAIL_OPEN decides,
+    as it does for its own failures: refuse for a short while (the default), or let through.
+    Either way the person gets an answer, not a server error.
+    """
+    try:
+        usage = get_usage(request, group=group, key=lambda _group, _request: subject, rate=rate, increment=True)
+    except Exception:  # noqa: BLE001 - Redis down, cache table missing: any backend error
+        fail_open = getattr(settings, "RATELIMIT_FAIL_OPEN", False)
+        log.error("The rate-limit store is unavailable; requests are %s.", "let through" if fail_open else "refused",
+                  exc_info=True)
+        return NOT_LIMITED if fail_open else RateDecision(limited=True, retry_after=STORE_DOWN_RETRY_AFTER)
     if usage is None or not usage["should_limit"]:
         return NOT_LIMITED
     time_left = usage["time_left"]

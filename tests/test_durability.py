@@ -79,25 +79,27 @@ def test_web_killed_after_commit_before_enqueue(crash_env, tmp_path):
 
     log = tmp_path / "worker.log"
     with procs.celery_worker(crash_env, log, beat=True):
-        procs.wait_for(lambda: outbox_row(report.pk).done_at, 30, "the swept task to finish", (log,))
+        procs.wait_for(lambda: outbox_row(report.pk).done_at, 60, "the swept task to finish",
+                       (log,))
     assert_matched_once(report.pk, attempts=1)
 
 
 def test_worker_killed_mid_task_then_restarted(crash_env, tmp_path):
     broker = crash_env["TEST_BROKER"]
     text = "Tin đồn: ngân hàng sẽ khoá mọi tài khoản chưa cập nhật căn cước trước thứ Hai"
-    web = procs.run_module("tests.support.submit", text, env=crash_env)
-    assert web.returncode == 0, web.stderr
-    report_id = int(web.stdout.split()[0])
-    assert outbox_row(report_id).enqueued_at is not None
-
     signal_file = tmp_path / "in-task"
     env = dict(crash_env, TINGIA_TEST_SIGNAL_FILE=str(signal_file))
     first_log = tmp_path / "crashing-worker.log"
     crashing = procs.start([sys.executable, "-m", "tests.support.crashing_worker",
                             *procs.worker_args(env)], env, first_log)
     try:
-        procs.wait_for(signal_file.exists, 30, "the first attempt to start", (first_log,))
+        # Submitted while the worker boots (it takes a few seconds).
+        web = procs.run_module("tests.support.submit", text, env=crash_env)
+        assert web.returncode == 0, web.stderr
+        report_id = int(web.stdout.split()[0])
+        assert outbox_row(report_id).enqueued_at is not None
+        procs.wait_for(signal_file.exists, 60, "the first attempt to start", (first_log,))
+        delivered_by = time.monotonic()  # the message was handed out before the signal
         task = outbox_row(report_id)
         assert task.attempts == 1 and task.started_at is not None and task.done_at is None
         assert Report.objects.get(pk=report_id).claim_id is None  # its work is not committed
@@ -105,15 +107,14 @@ def test_worker_killed_mid_task_then_restarted(crash_env, tmp_path):
         assert crashing.wait(timeout=10) == -signal.SIGKILL
     finally:
         procs.stop(crashing)
-    killed_at = time.monotonic()
     assert not Claim.objects.exists()  # the killed attempt left nothing behind
 
     if broker == "redis":  # Redis hands the message back once its visibility timeout is over
-        time.sleep(max(0.0, VISIBILITY_TIMEOUT + 1 - (time.monotonic() - killed_at)))
+        time.sleep(max(0.0, VISIBILITY_TIMEOUT + 0.5 - (time.monotonic() - delivered_by)))
     second_log = tmp_path / "worker.log"
     # Only the file-system broker needs the sweeper: it deleted the message when it was read.
     with procs.celery_worker(env, second_log, beat=broker == "filesystem"):
-        procs.wait_for(lambda: outbox_row(report_id).done_at, 30, "the restarted worker to finish",
+        procs.wait_for(lambda: outbox_row(report_id).done_at, 60, "the restarted worker to finish",
                        (first_log, second_log))
     assert_matched_once(report_id, attempts=2)
     if broker != "filesystem":
@@ -121,7 +122,7 @@ def test_worker_killed_mid_task_then_restarted(crash_env, tmp_path):
 
 
 def test_a_dead_broker_does_not_lose_or_delay_a_report(tmp_path):
-    """The broker is down when the report arrives: it is still accepted, and waits for the sweeper."""
+    """The broker is down when the report arrives: it is accepted, and waits for the sweeper."""
     env = procs.child_env(tmp_path / "var", "filesystem", CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:1//")
     text = "Tin đồn: mất điện toàn miền Bắc ba ngày từ tối mai"
     web = procs.run_module("tests.support.submit", text, env=env, timeout=45)

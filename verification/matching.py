@@ -23,6 +23,7 @@ from .models import Claim, ClaimState
 _lock = threading.Lock()
 _matcher: Matcher | None = None
 _synced_at: datetime | None = None
+_indexed: dict[int, datetime] = {}  # claim id -> updated_at of the version in the index
 SYNC_MARGIN = timedelta(seconds=60)
 
 INDEXED_STATES = {ClaimState.NEW, ClaimState.TRIAGED, ClaimState.IN_VERIFICATION,
@@ -64,13 +65,17 @@ def get_matcher() -> Matcher:
         if _matcher is None:
             _matcher = _new_matcher()
             _synced_at = None
+            _indexed.clear()
         now = timezone.now()
         # The margin re-reads claims whose transaction committed after our last read even
         # though their updated_at is older; re-indexing reuses stored vectors, so it is cheap.
         since = None if _synced_at is None else _synced_at - SYNC_MARGIN
         changed = Claim.objects.all() if since is None else Claim.objects.filter(updated_at__gte=since)
         for claim in changed.order_by("pk").iterator(chunk_size=500):
+            if _indexed.get(claim.pk) == claim.updated_at:
+                continue  # already indexed in this version: the margin re-read it
             index_claim(_matcher, claim)
+            _indexed[claim.pk] = claim.updated_at
         _synced_at = now
         return _matcher
 
@@ -80,3 +85,4 @@ def reset_matcher() -> None:
     global _matcher, _synced_at
     with _lock:
         _matcher, _synced_at = None, None
+        _indexed.clear()

@@ -46,7 +46,8 @@ def backdate(task: OutboxTask, seconds: int, **fields) -> None:  # noqa: ANN003
     OutboxTask.objects.filter(pk=task.pk).update(created_at=past, **fields)
 
 
-def test_a_report_and_its_outbox_row_commit_or_roll_back_together(django_capture_on_commit_callbacks):
+def test_a_report_and_its_outbox_row_commit_or_roll_back_together(
+        django_capture_on_commit_callbacks):
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             submit_report(ReportSubmission(channel="web", text="Tin đồn bị huỷ giữa chừng"))
@@ -57,7 +58,8 @@ def test_a_report_and_its_outbox_row_commit_or_roll_back_together(django_capture
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report = submit_report(ReportSubmission(channel="web", text="Tin đồn được lưu"))
     task = OutboxTask.objects.get()
-    assert (task.kind, task.key, task.payload) == (PROCESS_REPORT, f"report:{report.pk}", {"report_id": report.pk})
+    assert (task.kind, task.key) == (PROCESS_REPORT, f"report:{report.pk}")
+    assert task.payload == {"report_id": report.pk}
     assert task.enqueued_at is None  # the queue is told by the commit hook, not before
     assert len(callbacks) == 1
 

@@ -58,7 +58,8 @@ def test_contacts_of_long_concluded_claims_are_deleted_and_the_rest_kept():
     expired = report_with_contact(claim_concluded(181), "+84911000001")
     dismissed = report_with_contact(claim_concluded(365, ClaimState.DISMISSED), "+84911000002")
     recent = report_with_contact(claim_concluded(179), "+84911000003")
-    still_open = report_with_contact(claim_concluded(None, ClaimState.IN_VERIFICATION), "+84911000004")
+    open_claim = claim_concluded(None, ClaimState.IN_VERIFICATION)
+    still_open = report_with_contact(open_claim, "+84911000004")
     unmatched = Report.objects.create(channel="web", text="Chưa ghép vào tin nào")
     ReporterContact.objects.create(report=unmatched, phone="+84911000005")
 

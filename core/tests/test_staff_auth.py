@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import AuditEntry
+from intake.models import ApiClient
 from core.roles import ADMIN, EDITOR, OPERATOR, VERIFIER, staff_required
 from core.signals import UNKNOWN_ACCOUNT
 from core.tests.staff_support import PASSWORD, enrol_device, make_staff, sign_in, totp_code
@@ -118,7 +121,6 @@ def test_editor_without_device_must_enrol_before_any_staff_page(web):
     html = page.content.decode()
     assert "otpauth://totp/tingia%3Aed1?secret=" in html
     assert "<svg" in html and "<script" not in html
-    import base64
     secret = base64.b32encode(device.bin_key).decode()
     assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in html
     # A wrong code does not enrol; the right one does, and the person lands where they wanted.
@@ -149,7 +151,8 @@ def test_enrolled_editor_enters_a_real_code_and_codes_cannot_be_replayed(web):
     assert replay.status_code == 200 and other.get(HOME).status_code == 302
 
 
-def test_wrong_codes_are_throttled_and_audited(web):
+def test_wrong_codes_are_throttled_and_audited(web, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a one-minute back-off: no race with a slow test run
     user = make_staff("ad1", ADMIN)
     device = enrol_device(user)
     login(web, "ad1", PASSWORD)
@@ -160,7 +163,7 @@ def test_wrong_codes_are_throttled_and_audited(web):
     assert web.get(HOME).status_code == 302
     # Once the back-off has passed, the right code works.
     TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - timedelta(seconds=30))
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=61))
     assert web.post("/staff/2fa/verify/", {"token": totp_code(device)}).status_code == 302
     assert web.get(HOME).status_code == 200
     assert AuditEntry.objects.filter(action="auth.otp_failed", actor_label="ad1").count() == 1
@@ -206,8 +209,7 @@ def test_staff_required_guards_views_mounted_anywhere():
         request = factory.get("/elsewhere/")
         if user is not None:
             user.is_verified = lambda: verified
-        request.user = user if user is not None else __import__(
-            "django.contrib.auth.models", fromlist=["AnonymousUser"]).AnonymousUser()
+        request.user = user if user is not None else AnonymousUser()
         return request
 
     assert view(request_as(None))["Location"].startswith(LOGIN)
@@ -227,7 +229,6 @@ def test_staff_forms_refuse_posts_without_csrf_token():
     sign_in(client, admin)
     refused = client.post("/staff/api-keys/", {"name": "Partner", "rate": "600/m"})
     assert refused.status_code == 403
-    from intake.models import ApiClient
     assert not ApiClient.objects.exists()
     # With the token from the page the same form works.
     client.get("/staff/api-keys/")

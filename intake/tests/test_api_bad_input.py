@@ -348,7 +348,7 @@ _report_like = st.fixed_dictionaries({}, optional={
 
 
 @override_settings(RATELIMIT_ENABLE=False)
-@hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=_report_like | _json_values)
 def test_any_json_gets_a_created_report_or_a_json_error(web, body):
     response = post_json(web, body)
@@ -358,7 +358,7 @@ def test_any_json_gets_a_created_report_or_a_json_error(web, body):
 
 
 @override_settings(RATELIMIT_ENABLE=False)
-@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_get_a_json_answer(web, raw):
     response = post_json(web, None, raw=raw)

@@ -1,4 +1,4 @@
-"""`load_demo`: development-only, idempotent, and its reports go through real intake and matching."""
+"""`load_demo`: development only, idempotent, real intake and matching."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def _originals() -> dict[str, str]:
 def _copies() -> list[tuple[str, str]]:
     """(copy key, original key) for every accent-stripped or chat-spelled copy in the data."""
     originals = _originals()
-    return [(item.key, originals[item.rumour]) for item in DEMO_REPORTS if item.variant in COPY_VARIANTS]
+    return [(item.key, originals[item.rumour])
+            for item in DEMO_REPORTS if item.variant in COPY_VARIANTS]
 
 
 @pytest.fixture
@@ -63,9 +64,10 @@ def test_demo_data_says_what_it_is():
     min_tokens = MatchConfig().min_tokens_for_autolink
     for copy_key, original_key in _copies():
         copy, original = BY_KEY[copy_key], BY_KEY[original_key]
-        assert text_keys(copy.text).folded_tokens == text_keys(original.text).folded_tokens, copy_key
+        folded = text_keys(copy.text).folded_tokens
+        assert folded == text_keys(original.text).folded_tokens, copy_key
         assert copy.text != original.text, copy_key
-        assert len(text_keys(copy.text).folded_tokens) >= min_tokens
+        assert len(folded) >= min_tokens
     for rumour, original_key in _originals().items():
         ages = [item.hours_ago for item in DEMO_REPORTS if item.rumour == rumour]
         assert BY_KEY[original_key].hours_ago == max(ages), rumour
@@ -84,7 +86,8 @@ def test_loads_about_forty_valid_reports_spread_over_two_weeks(debug_on):
         report.full_clean()  # choices, lengths: what the model itself accepts
         assert report.text.strip() or report.links.exists()
         assert report.claim_id is not None and report.matched_at is not None
-    assert {r.channel for r in reports} == {Channel.WEB, Channel.API, Channel.HOTLINE, Channel.EMAIL}
+    channels = {r.channel for r in reports}
+    assert channels == {Channel.WEB, Channel.API, Channel.HOTLINE, Channel.EMAIL}
     assert {r.topic for r in reports if r.topic} <= set(Topic.values)
     assert len({r.topic for r in reports if r.topic}) >= 6
     assert {r.platform for r in reports if r.platform} <= set(Platform.values)
@@ -106,35 +109,43 @@ def test_loads_about_forty_valid_reports_spread_over_two_weeks(debug_on):
     assert any(r.display_code in output for r in reports)
 
 
-def test_running_twice_adds_nothing(debug_on):
-    _load()
-    counts = [m.objects.count() for m in (Report, ReportLink, ReporterContact, Claim, OutboxTask)]
-    claims = sorted(Claim.objects.values_list("pk", "report_count"))
-    output = _load()
-    assert [m.objects.count() for m in (Report, ReportLink, ReporterContact, Claim, OutboxTask)] == counts
-    assert sorted(Claim.objects.values_list("pk", "report_count")) == claims
-    assert f"0 added now, {len(DEMO_REPORTS)} already there" in output
-
-
-def test_copies_are_grouped_with_their_original(debug_on):
+def _assert_copies_join_their_original() -> None:
     """Accent-stripped and chat-spelled copies must join their original's claim.
 
     Only copies are asserted: the engine guarantees that a long enough text whose folded
     form equals a claim's auto-links; rewordings and shared links may or may not.
     """
-    _load()
     claim_of = dict(Report.objects.values_list("tracking_code", "claim_id"))
     copies = _copies()
     for copy_key, original_key in copies:
-        assert claim_of[demo_tracking_code(copy_key)] == claim_of[demo_tracking_code(original_key)], copy_key
+        original_claim = claim_of[demo_tracking_code(original_key)]
+        assert claim_of[demo_tracking_code(copy_key)] == original_claim, copy_key
     rumours_with_copies = {BY_KEY[original].rumour for _, original in copies}
     assert len(rumours_with_copies) >= 8
     grouped = Claim.objects.annotate(n=Count("reports")).filter(n__gt=1)
     assert grouped.count() >= len(rumours_with_copies)
     assert all(claim.report_count == claim.n for claim in grouped)
-    # Claims are dated by their reports' arrival, so the queue shows how fast each one spreads.
+
+
+def _assert_claims_dated_by_their_reports() -> None:
+    """So the claim queue shows how fast each rumour spreads, not when the demo was loaded."""
     received = defaultdict(list)
     for claim_id, at in Report.objects.values_list("claim_id", "received_at"):
         received[claim_id].append(at)
     for claim in Claim.objects.all():
-        assert claim.first_seen == min(received[claim.pk]) and claim.last_seen == max(received[claim.pk])
+        assert claim.first_seen == min(received[claim.pk])
+        assert claim.last_seen == max(received[claim.pk])
+
+
+def test_copies_are_grouped_and_a_second_run_changes_nothing(debug_on):
+    models = (Report, ReportLink, ReporterContact, Claim, OutboxTask)
+    _load()
+    _assert_copies_join_their_original()
+    _assert_claims_dated_by_their_reports()
+    counts = [m.objects.count() for m in models]
+    fields = ("pk", "report_count", "first_seen", "last_seen")
+    claims = sorted(Claim.objects.values_list(*fields))
+    output = _load()
+    assert [m.objects.count() for m in models] == counts
+    assert sorted(Claim.objects.values_list(*fields)) == claims
+    assert f"0 added now, {len(DEMO_REPORTS)} already there" in output

@@ -9,12 +9,14 @@ import pickle
 import pytest
 from django.conf import settings
 from django.core.cache import CacheHandler
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.test import Client
 
 from intake.api_auth import issue_key
 from intake.models import Report
+from intake.ratelimits import is_valid_rate, rate_period
 
 from .conftest import API_REPORTS, FORM, assert_api_error, post_json
 
@@ -145,3 +147,44 @@ def test_the_web_form_is_limited_per_address(web, small_rates):
 def test_limits_can_be_switched_off(web, small_rates):
     small_rates.RATELIMIT_ENABLE = False
     assert [post_json(web, BODY).status_code for _ in range(5)] == [201] * 5
+
+
+class UnreachableCache(BaseCache):
+    """A cache whose server is down, as Redis is when its host is unreachable."""
+
+    def __init__(self, location, params):  # noqa: ANN001
+        super().__init__(params)
+
+    def _down(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise ConnectionError("cache server unreachable")
+
+    add = get = set = incr = delete = clear = get_many = touch = _down
+
+
+BROKEN_CACHE = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
+
+
+def test_an_unreachable_store_refuses_briefly_instead_of_failing(web, settings):
+    settings.CACHES = BROKEN_CACHE
+    response = post_json(web, BODY)
+    assert_api_error(response, 429, "rate_limited")
+    assert response["Retry-After"] == "60"
+    assert web.post(FORM, {"text": "Tin"}).status_code == 429
+    assert not Report.objects.exists()
+
+
+def test_an_unreachable_store_lets_through_when_configured_to_fail_open(web, settings):
+    settings.CACHES = BROKEN_CACHE
+    settings.RATELIMIT_FAIL_OPEN = True
+    assert post_json(web, BODY).status_code == 201
+
+
+@pytest.mark.parametrize("rate, valid, period", [
+    ("600/m", True, 60), ("10/s", True, 1), ("5000/d", True, 86400), ("100/5m", True, 300),
+    ("1000000/h", True, 3600), ("0/m", False, 60), ("10/0m", False, 0), ("10/w", False, 60),
+    ("fast", False, 60), ("", False, 60), ("10", False, 60), ("99999999/s", False, 60),
+])
+def test_rates(rate, valid, period):
+    assert is_valid_rate(rate) is valid
+    if valid:
+        assert rate_period(rate) == period

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from intake.models import Report
 
@@ -212,3 +213,24 @@ def test_a_good_report_with_an_image_goes_through(web):
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.channel == "web" and report.images.count() == 1
+
+
+def test_an_unknown_tracking_code_gets_the_lookup_page_with_a_message(web):
+    for response in (web.get("/theo-doi/AAAAA-BBBBB/"), web.get("/theo-doi/", {"code": "khong-co\x00"})):
+        assert response.status_code == 404
+        html = page(response)
+        assert vi("No report has this tracking code. Check it and try again.") in html
+        assert 'role="alert"' in html and 'aria-invalid="true"' in html
+
+
+_field_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40)
+
+
+@override_settings(RATELIMIT_ENABLE=False)
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.fixed_dictionaries({}, optional={name: _field_text for name in (
+    "text", "urls", "platform", "topic", "province", "contact_name", "contact_email", "contact_phone",
+    "consent", "homepage")}))
+def test_any_typed_values_get_a_report_or_the_form_again(web, values):
+    response = web.post(FORM, values)
+    assert response.status_code in (302, 400), page(response)[:300]

@@ -38,8 +38,9 @@ def summary() -> dict[str, Any]:
             "claim": report.claim.representative_text if report.claim else None,
             "entered_by": report.entered_by.username if report.entered_by else None,
             "links": [[link.url, link.canonical_url, link.position] for link in report.links.all()],
-            "images": [{"name": img.file.name, "sha256": img.sha256, "stored_sha256": _sha256_of(img.file),
-                        "size": [img.width, img.height]} for img in report.images.all()],
+            "images": [{"name": img.file.name, "sha256": img.sha256,
+                        "stored_sha256": _sha256_of(img.file), "size": [img.width, img.height]}
+                       for img in report.images.all()],
             "contact": contact,
         })
     claims = [{
@@ -54,11 +55,12 @@ def summary() -> dict[str, Any]:
         "claims": claims,
         "users": [[u.username, u.is_staff, sorted(u.groups.values_list("name", flat=True))]
                   for u in User.objects.order_by("username")],
-        "outbox": [[t.key, t.kind, t.done_at is not None] for t in OutboxTask.objects.order_by("key")],
+        "outbox": [[t.key, t.kind, t.done_at is not None]
+                   for t in OutboxTask.objects.order_by("key")],
         "audit": {
             "ok": verified.ok, "problems": verified.problems,
-            "entries": [[e.seq, e.action, e.actor_label, e.object_type, e.object_id, e.at.isoformat(), e.mac]
-                        for e in AuditEntry.objects.order_by("seq")],
+            "entries": [[e.seq, e.action, e.actor_label, e.object_type, e.object_id,
+                         e.at.isoformat(), e.mac] for e in AuditEntry.objects.order_by("seq")],
         },
     }
 

@@ -35,7 +35,8 @@ T = TypeVar("T")
 
 
 def _service_check():  # noqa: ANN202
-    spec = importlib.util.spec_from_file_location("service_check", ROOT / "scripts" / "service_check.py")
+    path = ROOT / "scripts" / "service_check.py"
+    spec = importlib.util.spec_from_file_location("service_check", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,7 +51,7 @@ def unreachable_reason(broker: str) -> str:
 
 
 def database_url(name: str | None = None) -> str:
-    """The URL of the database this test process uses (the test database), or of `name` on its server."""
+    """The URL of this test process's database (the test database), or of `name` beside it."""
     from django.db import connection
 
     conf = connection.settings_dict
@@ -91,10 +92,11 @@ def child_env(var_dir: Path, broker: str = "filesystem", **extra: str) -> dict[s
     return env
 
 
-def run_module(module: str, *args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+def run_module(module: str, *args: str, env: dict[str, str],
+               timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `python -m module args` to completion (killed if it outlives the timeout)."""
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def worker_args(env: dict[str, str], *, beat: bool = False) -> list[str]:
@@ -137,9 +139,11 @@ def stop(proc: subprocess.Popen, grace: float = 3) -> None:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log_path: Path, *, beat: bool = False) -> Iterator[subprocess.Popen]:
+def celery_worker(env: dict[str, str], log_path: Path, *,
+                  beat: bool = False) -> Iterator[subprocess.Popen]:
     """A real `celery -A tingia worker`, stopped (whatever happens) when the block ends."""
-    proc = start([str(BIN / "celery"), "-A", "tingia", "worker", *worker_args(env, beat=beat)], env, log_path)
+    argv = [str(BIN / "celery"), "-A", "tingia", "worker", *worker_args(env, beat=beat)]
+    proc = start(argv, env, log_path)
     try:
         yield proc
     finally:
@@ -153,7 +157,8 @@ def tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def wait_for(predicate: Callable[[], T], timeout: float, what: str, logs: tuple[Path, ...] = ()) -> T:
+def wait_for(predicate: Callable[[], T], timeout: float, what: str,
+             logs: tuple[Path, ...] = ()) -> T:
     """Poll until `predicate` returns something truthy; fail with the children's logs if not."""
     deadline = time.monotonic() + timeout
     while True:
@@ -167,19 +172,24 @@ def wait_for(predicate: Callable[[], T], timeout: float, what: str, logs: tuple[
 
 
 def delete_queues(env: dict[str, str]) -> None:
-    """Remove the test's queues from a shared broker (the file-system ones go with tmp_path)."""
-    url = env["CELERY_BROKER_URL"]
-    if url.startswith("filesystem"):
-        return
-    from kombu import Connection
-
+    """Remove the test's queues (and exchanges) from a shared broker; tmp_path holds the rest."""
+    url, prefix = env["CELERY_BROKER_URL"], env["TINGIA_QUEUE_PREFIX"]
     try:
-        with Connection(url, connect_timeout=3) as conn:
-            channel = conn.channel()
-            for queue in QUEUES:
-                try:
-                    channel.queue_delete(env["TINGIA_QUEUE_PREFIX"] + queue)
-                except Exception:  # noqa: BLE001 - a queue never declared is fine
-                    channel = conn.channel()
+        if url.startswith("redis"):
+            import redis
+
+            client = redis.Redis.from_url(url, socket_timeout=3)
+            for key in client.scan_iter(match=f"*{prefix}*"):
+                client.delete(key)
+        elif url.startswith("amqp"):
+            from kombu import Connection
+
+            with Connection(url, connect_timeout=3) as conn:
+                for name in (prefix + queue for queue in QUEUES):
+                    for delete in ("queue_delete", "exchange_delete"):
+                        try:
+                            getattr(conn.channel(), delete)(name)
+                        except Exception:  # noqa: BLE001 - never declared: nothing to remove
+                            pass
     except Exception:  # noqa: BLE001 - cleanup must not hide the test's own result
         pass

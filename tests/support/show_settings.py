@@ -23,7 +23,8 @@ def main() -> None:
     print(json.dumps({
         "DEBUG": settings.DEBUG,
         "default_storage": f"{type(media).__module__}.{type(media).__name__}",
-        "report_images_use_default_storage": ReportImage._meta.get_field("file").storage is default_storage,
+        "report_images_use_default_storage":
+            ReportImage._meta.get_field("file").storage is default_storage,
         "bucket_name": getattr(media, "bucket_name", None),
         "endpoint_url": getattr(media, "endpoint_url", None),
         "default_acl": getattr(media, "default_acl", None),

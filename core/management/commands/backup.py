@@ -58,7 +58,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 def backed_up_models() -> list[type[models.Model]]:
     """Every concrete model of every app, in an order `loaddata` can resolve natural keys in."""
-    app_list = [(config, None) for config in apps.get_app_configs() if config.models_module is not None]
+    app_list = [(config, None) for config in apps.get_app_configs()
+                if config.models_module is not None]
     ordered = serializers.sort_dependencies(app_list, allow_cycles=True)
     return [
         model for model in ordered
@@ -169,7 +170,8 @@ def write_archive(path: Path, stderr: Any = None) -> dict[str, Any]:
                 _add_bytes(tar, f"media/{name}", data, now)
                 manifest["media"].append({"field": label, "name": name, "size": len(data),
                                           "sha256": hashlib.sha256(data).hexdigest()})
-            _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False).encode(), now)
+            described = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
+            _add_bytes(tar, "manifest.json", described, now)
         os.replace(partial, path)
     return manifest
 
@@ -178,7 +180,7 @@ class Command(BaseCommand):
     help = "Back up all application data and media files into one .tar.gz (restore with `restore`)."
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
-        parser.add_argument("file", help="Where to write the archive, e.g. backups/tingia-2026-11-23.tar.gz")
+        parser.add_argument("file", help="The archive to write, e.g. tingia-2026-11-23.tar.gz")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
         from core import audit
@@ -191,10 +193,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Could not write {path}: {exc}") from exc
         rows = sum(manifest["counts"].values())
-        audit.record("system.backup", actor_label="manage.py", detail={
-            "rows": rows, "media_files": len(manifest["media"]), "missing_media": len(manifest["missing_media"]),
-        })
-        self.stdout.write(f"Backed up {rows} rows and {len(manifest['media'])} media files to {path}.")
-        if manifest["missing_media"]:
-            self.stderr.write(f"{len(manifest['missing_media'])} referenced media files were missing "
-                              "(listed in manifest.json).")
+        media, missing = len(manifest["media"]), len(manifest["missing_media"])
+        audit.record("system.backup", actor_label="manage.py",
+                     detail={"rows": rows, "media_files": media, "missing_media": missing})
+        self.stdout.write(f"Backed up {rows} rows and {media} media files to {path}.")
+        if missing:
+            self.stderr.write(f"{missing} referenced media files were missing (see manifest.json).")

@@ -23,11 +23,11 @@ class Command(BaseCommand):
         status.add_argument("--limit", type=int, default=20, help="Failed tasks to list.")
         sweep = sub.add_parser("sweep", help="Hand forgotten tasks back to the queue.")
         sweep.add_argument("--retry-after", type=int, default=None,
-                           help="Seconds after which a started or enqueued task counts as forgotten.")
-        run = sub.add_parser("run-pending", help="Run due tasks in this process (no worker needed).")
+                           help="Seconds after which an unfinished task counts as forgotten.")
+        run = sub.add_parser("run-pending", help="Run due tasks in this process (no worker).")
         run.add_argument("--retry-after", type=int, default=0)
         retry = sub.add_parser("retry-failed", help="Give failed tasks a fresh set of attempts.")
-        retry.add_argument("ids", nargs="*", type=int, help="Task ids (default: every failed task).")
+        retry.add_argument("ids", nargs="*", type=int, help="Task ids (default: all failed tasks).")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
         action = options["action"]
@@ -47,7 +47,8 @@ class Command(BaseCommand):
     def _status(self, limit: int) -> None:
         for state, count in outbox.status_counts().items():
             self.stdout.write(f"{state:>13}: {count}")
-        failed = OutboxTask.objects.filter(failed_at__isnull=False, done_at__isnull=True).order_by("-failed_at")
+        failed = OutboxTask.objects.filter(failed_at__isnull=False, done_at__isnull=True)
+        failed = failed.order_by("-failed_at")
         for task in failed[:limit]:
             self.stdout.write(
                 f"FAILED #{task.pk} {task.kind} {task.key} after {task.attempts} attempts "

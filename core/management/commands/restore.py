@@ -35,8 +35,8 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     except (KeyError, AttributeError, ValueError) as exc:
         raise CommandError(f"Not a tingia backup (no readable manifest.json): {exc}") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise CommandError(f"Unsupported backup format {manifest.get('format')!r} "
-                           f"version {manifest.get('version')!r} (this code reads {FORMAT} {VERSION}).")
+        raise CommandError(f"Unsupported backup format {manifest.get('format')!r} version "
+                           f"{manifest.get('version')!r} (this code reads {FORMAT} {VERSION}).")
     return manifest
 
 
@@ -93,7 +93,8 @@ def restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], force: bool) -
     # Check every file before writing any (streamed: media can be larger than memory).
     for name, member in names.items():
         if _sha256(tar.extractfile(member)) != expected[name]["sha256"]:
-            raise CommandError(f"Media file {name!r} does not match its checksum: the archive is damaged.")
+            raise CommandError(f"Media file {name!r} does not match its checksum: the archive "
+                               "is damaged.")
     written = 0
     for name, member in names.items():
         storage = storage_of(expected[name]["field"])
@@ -102,11 +103,13 @@ def restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], force: bool) -
                 if _sha256(fh) == expected[name]["sha256"]:
                     continue  # already there, identical
             if not force:
-                raise CommandError(f"A different file already exists at {name!r}; use --force to replace it.")
+                raise CommandError(f"A different file already exists at {name!r}; use --force "
+                                   "to replace it.")
             storage.delete(name)
         saved = storage.save(name, File(tar.extractfile(member), name=name))
         if saved != name:
-            raise CommandError(f"The storage saved {name!r} as {saved!r}; the rows would not find it.")
+            raise CommandError(f"The storage saved {name!r} as {saved!r}: the rows would not "
+                               "find it.")
         written += 1
     return written
 
@@ -123,7 +126,7 @@ def check_counts(manifest: dict[str, Any]) -> None:
         try:
             model = apps.get_model(label)
         except LookupError:
-            raise CommandError(f"The backup holds {label}, which this code does not know.") from None
+            raise CommandError(f"The backup holds {label}, unknown to this code.") from None
         now = model._base_manager.count()
         if now < count or (now != count and label not in SEEDED_BY_MIGRATIONS):
             raise CommandError(f"After loading, {label} has {now} rows; the backup had {count}.")
@@ -135,8 +138,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("file")
         parser.add_argument("--force", action="store_true",
-                            help="Load into a database that already has data (rows with the same ids are "
-                                 "overwritten, others kept).")
+                            help="Load into a database that already has data (rows with the "
+                                 "same ids are overwritten, others kept).")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
         from core import audit
@@ -153,8 +156,8 @@ class Command(BaseCommand):
             present = rows_present()
             if present and not force:
                 listed = ", ".join(f"{label} ({n})" for label, n in sorted(present.items())[:6])
-                raise CommandError(f"The database is not empty: {listed}. Restore into a new, migrated "
-                                   "database, or use --force to load on top of this one.")
+                raise CommandError(f"The database is not empty: {listed}. Restore into a new, "
+                                   "migrated database, or use --force to load on top of this one.")
             try:
                 member = tar.getmember("data.json")
             except KeyError:
@@ -168,8 +171,8 @@ class Command(BaseCommand):
                 check_counts(manifest)
         rows = sum(manifest.get("counts", {}).values())
         audit.record("system.restore", actor_label="manage.py", detail={
-            "rows": rows, "media_files": len(manifest.get("media", [])), "backup_created_at": manifest.get("created_at"),
-            "forced": force,
+            "rows": rows, "media_files": len(manifest.get("media", [])),
+            "backup_created_at": manifest.get("created_at"), "forced": force,
         })
         self.stdout.write(f"Restored {rows} rows and {len(manifest.get('media', []))} media files "
                           f"({media} written) from {path}.")

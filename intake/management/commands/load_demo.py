@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxTask
-from intake.demo_reports import DEMO_REPORTS, DemoReport
+from intake.demo_reports import DEMO_REPORTS, DemoContact, DemoReport
 from intake.forms import ReportForm
-from intake.models import CODE_ALPHABET, CODE_LENGTH, Report, ReporterContact, format_tracking_code
+from intake.models import CODE_ALPHABET, CODE_LENGTH, Report, ReporterContact
 from intake.services import PROCESS_REPORT, ReportSubmission, submit_report
 from verification.models import Claim
 
@@ -46,12 +46,11 @@ def demo_tracking_code(key: str) -> str:
 
 def form_data(item: DemoReport) -> dict[str, Any]:
     """What a reporter would have typed into the form for this demo report."""
-    contact = item.contact
+    contact = item.contact or DemoContact()
     return {
         "text": item.text, "urls": list(item.urls), "platform": item.platform, "topic": item.topic,
-        "province": item.province,
-        "contact_name": contact.name if contact else "", "contact_email": contact.email if contact else "",
-        "contact_phone": contact.phone if contact else "", "consent": contact is not None,
+        "province": item.province, "contact_name": contact.name, "contact_email": contact.email,
+        "contact_phone": contact.phone, "consent": item.contact is not None,
     }
 
 
@@ -74,10 +73,14 @@ def submit_demo_report(item: DemoReport, now: datetime) -> Report:
 
 
 def load_reports(items: Iterable[DemoReport], now: datetime) -> tuple[list[Report], int]:
-    """Submit the demo reports not yet in the database, oldest first; returns (new, already there)."""
+    """Submit the demo reports not in the database yet, oldest first.
+
+    Returns (the reports added, how many were already there).
+    """
     items = list(items)
-    present = set(Report.objects.filter(
-        tracking_code__in=[demo_tracking_code(i.key) for i in items]).values_list("tracking_code", flat=True))
+    codes = [demo_tracking_code(i.key) for i in items]
+    present = set(Report.objects.filter(tracking_code__in=codes)
+                  .values_list("tracking_code", flat=True))
     missing = [i for i in items if demo_tracking_code(i.key) not in present]
     added = [submit_demo_report(i, now) for i in sorted(missing, key=lambda i: -i.hours_ago)]
     return added, len(items) - len(missing)
@@ -137,7 +140,7 @@ class DemoSummary:
 
 
 def summarise(added: int) -> DemoSummary:
-    by_code = dict(zip(demo_codes(), DEMO_REPORTS))
+    by_code = {demo_tracking_code(item.key): item for item in DEMO_REPORTS}
     reports = list(Report.objects.filter(tracking_code__in=list(by_code)).order_by("received_at"))
     claim_ids = {r.claim_id for r in reports if r.claim_id}
     sizes = dict(Claim.objects.filter(pk__in=claim_ids).annotate(n=Count("reports"))
@@ -148,9 +151,12 @@ def summarise(added: int) -> DemoSummary:
             first_of.setdefault(report.claim_id, report)
     ranked = sorted(first_of, key=lambda cid: (-sizes[cid], first_of[cid].received_at))
     # The largest claims show grouping; one claim of a single report shows the ordinary case.
-    picks = [cid for cid in ranked if sizes[cid] > 1][:3] + [cid for cid in ranked if sizes[cid] == 1][:1]
-    showcase = [(first_of[cid].display_code, by_code[first_of[cid].tracking_code].rumour, sizes[cid])
-                for cid in picks]
+    picks = ([cid for cid in ranked if sizes[cid] > 1][:3]
+             + [cid for cid in ranked if sizes[cid] == 1][:1])
+    showcase = [
+        (first_of[cid].display_code, by_code[first_of[cid].tracking_code].rumour, sizes[cid])
+        for cid in picks
+    ]
     if not showcase:  # nothing matched yet: the status pages still work
         showcase = [(r.display_code, by_code[r.tracking_code].rumour, 0) for r in reports[:3]]
     return DemoSummary(
@@ -158,6 +164,12 @@ def summarise(added: int) -> DemoSummary:
         grouped_claims=sum(1 for n in sizes.values() if n > 1),
         unmatched=sum(1 for r in reports if r.claim_id is None), showcase=showcase,
     )
+
+
+def _grouping(size: int) -> str:
+    if not size:
+        return "not matched yet"
+    return f"{size} report{'s' if size > 1 else ''} in its claim"
 
 
 class Command(BaseCommand):
@@ -170,25 +182,33 @@ class Command(BaseCommand):
         started = time.monotonic()
         added, present = load_reports(DEMO_REPORTS, timezone.now())
         demo = Report.objects.filter(tracking_code__in=demo_codes())
-        errors = match_now(demo.filter(claim__isnull=True).order_by("pk").values_list("pk", flat=True))
-        align_claim_times(demo.filter(claim__isnull=False).values_list("claim_id", flat=True).distinct())
+        unmatched = demo.filter(claim__isnull=True).order_by("pk")
+        errors = match_now(unmatched.values_list("pk", flat=True))
+        claims = demo.filter(claim__isnull=False).values_list("claim_id", flat=True).distinct()
+        align_claim_times(claims)
         staff = create_demo_staff_accounts()
         self._report(summarise(len(added)), present, errors, staff, time.monotonic() - started)
 
     def _report(self, summary: DemoSummary, present: int, errors: list[str], staff: list[str],
                 seconds: float) -> None:
         out = self.stdout
-        out.write(f"Demo reports: {summary.reports} ({summary.added} added now, {present} already there).")
-        out.write(f"Claims: {summary.claims}, of which {summary.grouped_claims} group more than one report "
-                  f"(matching embedder: {getattr(settings, 'MATCHING_EMBEDDER', 'e5')}).")
+        embedder = getattr(settings, "MATCHING_EMBEDDER", "e5")
+        out.write(f"Demo reports: {summary.reports} "
+                  f"({summary.added} added now, {present} already there).")
+        out.write(f"Claims: {summary.claims}, of which {summary.grouped_claims} group more than "
+                  f"one report (matching embedder: {embedder}).")
         if summary.unmatched:
             self.stderr.write(self.style.WARNING(
-                f"{summary.unmatched} demo reports could not be matched yet; the worker will retry them. "
-                f"First error: {errors[0] if errors else 'unknown'}"))
+                f"{summary.unmatched} demo reports could not be matched yet; the worker will "
+                f"retry them. First error: {errors[0] if errors else 'unknown'}"))
         if summary.showcase:
             out.write("Paste a tracking code into /theo-doi/ to see what a reporter sees:")
             for code, rumour, size in summary.showcase:
-                grouping = f"{size} report{'s' if size > 1 else ''} in its claim" if size else "not matched yet"
-                out.write(f"  {code}  {rumour} ({grouping})")
-        out.write(f"Staff demo accounts: {', '.join(staff) if staff else 'none yet'}.")
+                out.write(f"  {code}  {rumour} ({_grouping(size)})")
+        if staff:
+            out.write("Staff demo accounts (development only):")
+            for line in staff:
+                out.write(f"  {line.strip()}")
+        else:
+            out.write("Staff demo accounts: none yet.")
         out.write(self.style.SUCCESS(f"Done in {seconds:.1f} s."))
