@@ -2,7 +2,7 @@
 
 Run: `gunicorn tingia.wsgi:application` from the repository root, behind a reverse proxy that
 terminates TLS. The defaults are the ones bench/intake.py measured best on 2 cores (see
-docs/benchmarks.md, "bench/intake.py"); on a bigger machine raise WEB_CONCURRENCY.
+docs/benchmarks.md, "bench/intake.py"); the worker count follows the number of cores.
 
 Variables: GUNICORN_BIND, WEB_CONCURRENCY (worker processes), GUNICORN_WORKER_CLASS,
 GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS,
@@ -11,6 +11,7 @@ GUNICORN_ACCESS_LOG, GUNICORN_FORWARDED_ALLOW_IPS, GUNICORN_CONTROL_SOCKET.
 
 from __future__ import annotations
 
+import importlib
 import os
 
 
@@ -27,12 +28,13 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "tingia.wsgi:application"
 bind = [item.strip() for item in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",") if item.strip()]
 
-# Workers: every request is CPU work in Python plus short waits on the database, so a few
-# processes per core, each with a couple of threads to overlap those waits. Threads also
-# keep HTTP connections alive, which the sync worker never does.
-workers = _int("WEB_CONCURRENCY", 3)
+# Workers: a report costs mostly Python CPU time plus short waits (COMMIT's fsync, the
+# broker's publisher confirm, Redis). One process per core does the CPU work; four threads
+# in each overlap the waits. Measured on 2 cores (docs/benchmarks.md): gthread 2x4 beat sync
+# with 2 or 4 workers and gthread 3x4 or 4x4 (more processes only add contention).
+workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 4)
 
 # Load Django once in the master and fork: workers start in milliseconds, so recycling
 # one (max_requests) costs no latency spike. Database and broker connections are opened
@@ -68,3 +70,20 @@ _control = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not _control
 if _control:
     control_socket = _control
+
+
+# Imported in the master, before the workers fork, so that no worker does it in the middle of
+# a request: canonicalising the first link of a report imports claimmatch, which brings
+# numpy and scipy (seconds of CPU on this machine kind, again after every worker recycle).
+# Shared copy-on-write by every worker afterwards.
+WARM_IMPORTS = ("claimmatch.links",)
+
+
+def when_ready(server) -> None:  # noqa: ANN001 - gunicorn's Arbiter
+    if not preload_app:
+        return
+    for name in WARM_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # noqa: BLE001 - a missing helper must not stop the site
+            server.log.warning("Could not import %s before forking the workers: %s", name, exc)

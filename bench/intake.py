@@ -23,7 +23,7 @@ only after its last answer, so no report is in flight when it is counted.
 
 Run: .venv/bin/python bench/intake.py                 (both shapes, ~2 minutes)
      .venv/bin/python bench/intake.py --databases postgres --sweep sync/2,sync/4,gthread/3x2
-     .venv/bin/python bench/intake.py --databases sqlite --profile   (py-spy on the workers)
+     .venv/bin/python bench/intake.py --databases sqlite --profile wall   (py-spy on the workers)
 """
 
 from __future__ import annotations
@@ -498,20 +498,23 @@ PROFILE_GROUPS = [  # (label, pattern on one frame "function (file:line)"); the 
     ("Django ORM building queries and objects", re.compile(r"django/db/models")),
     ("validation (ReportForm)", re.compile(r"full_clean|is_valid \(")),
     ("JSON parse and render", re.compile(r"\b(loads|dumps|_parse_json|render_created)\b")),
-    ("gunicorn: HTTP parsing and socket I/O", re.compile(r"gunicorn/(http|workers)")),
+    ("rest of Django: middleware, routing, view code", re.compile(r"WSGIHandler.__call__")),
 ]
+OUTSIDE_DJANGO = "gunicorn outside Django: HTTP parsing, socket I/O"
 _PLUMBING = re.compile(r"gunicorn/|django/core/handlers|django/utils/deprecation|core/middleware|"
                        r"ninja/|^process |^<module>|threading|concurrent/futures|selectors")
 
 
-def profile_workers(master: int, seconds: int, out: Path) -> subprocess.Popen | None:
-    """py-spy on the master and its workers, idle waits included: where the wall time of a request goes."""
+def profile_workers(master: int, seconds: int, out: Path, mode: str) -> subprocess.Popen | None:
+    """py-spy on the workers: "cpu" samples threads holding the GIL (where Python spends CPU),
+    "wall" every thread in a request, waiting included (where a request's time goes)."""
     spy = BIN / "py-spy"
     if not spy.exists():
         print("  (py-spy not installed: `.venv/bin/pip install py-spy` to get a profile)")
         return None
-    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--idle", "--nonblocking",
-                             "--rate", "200", "--duration", str(seconds), "--format", "raw", "-o", str(out)],
+    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--nonblocking",
+                             "--gil" if mode == "cpu" else "--idle", "--rate", "100", "--duration", str(seconds),
+                             "--format", "raw", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -528,7 +531,7 @@ def summarise_profile(raw: Path, top: int = 15) -> dict:
             continue  # the master, and workers waiting for a connection
         n = int(count)
         total += n
-        groups[next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), "other")] += n
+        groups[next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), OUTSIDE_DJANGO)] += n
         own[re.sub(r":\d+\)$", ")", frames[-1])] += n
         for name in {re.sub(r":\d+\)$", ")", f) for f in frames if not _PLUMBING.search(f)}:
             inclusive[name] += n
@@ -556,7 +559,7 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
             renice(backend.service_pids.get("postgresql", lambda: [])(), args.niceness)  # our backends only
         before = backend.count_rows()
         meter = CpuMeter({"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids})
-        spy = profile_workers(master, args.seconds, profile) if args.profile else None
+        spy = profile_workers(master, args.seconds, profile, args.profile) if args.profile else None
         load = os.getloadavg()[0]
         meter.start()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -596,6 +599,11 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
         "other_processes_cores": round(max(cpu["machine"] - bench_total, 0.0) / seconds, 2),
         "load_avg_before": round(load, 2),
     }
+    problems = [ln for ln in log.read_text(errors="replace").splitlines()
+                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", ln)
+                and "No hostname was supplied" not in ln]  # kombu's file-system transport, once per process
+    result["server_log_problems"] = len(problems)
+    result["server_log_first_problem"] = problems[0][:300] if problems else ""
     if spy is not None and profile.exists():
         result["profile"] = summarise_profile(profile)
     return result
@@ -613,6 +621,9 @@ def report_lines(db: str, r: dict) -> list[str]:
         f"    CPU ms per report: {cpu} (total {r['cpu_ms_per_report_total']:.2f}); other processes on the "
         f"machine used {r['other_processes_cores']:.2f} cores meanwhile (load average before: {r['load_avg_before']})",
     ]
+    if r["server_log_problems"]:
+        lines.append(f"    server log: {r['server_log_problems']} warning/error lines, first: "
+                     f"{r['server_log_first_problem']}")
     if r["socket_errors"] or not r["drained"]:
         lines.append(f"    socket errors {r['socket_errors']}; all answers awaited: {r['drained']}")
     return lines
@@ -638,7 +649,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--niceness", type=int, default=0,
                         help="run gunicorn, wrk and the bench's PostgreSQL backends at this niceness (e.g. -10 "
                              "as root), so other work on a shared machine disturbs the figures less")
-    parser.add_argument("--profile", action="store_true", help="py-spy the workers during the measured run")
+    parser.add_argument("--profile", choices=["cpu", "wall"], default=None,
+                        help="py-spy the workers during the measured run: cpu (GIL holders) or wall (waits too)")
     parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
     parser.add_argument("--postgres-url", default=os.environ.get("TINGIA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--redis-url", default=os.environ.get("TINGIA_BENCH_REDIS", "redis://127.0.0.1:6379"))
@@ -658,8 +670,9 @@ def _raise_on_term(signum: int, frame: object) -> None:
     raise SystemExit(f"stopped by signal {signum}")  # unwinds through every cleanup below
 
 
-def print_profile(profile: dict) -> None:
-    print(f"  profile: share of wall time inside requests ({profile['samples']} py-spy samples)")
+def print_profile(profile: dict, mode: str) -> None:
+    what = "Python CPU time (GIL held)" if mode == "cpu" else "wall time, waits included"
+    print(f"  profile: share of {what} inside requests ({profile['samples']} py-spy samples)")
     for name, pct in profile["groups_pct"].items():
         print(f"    {pct:5.1f}%  {name}")
     for title, part in (("own time", "own_pct"), ("inclusive, project and library code", "inclusive_pct")):
@@ -684,7 +697,7 @@ def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path)
             result = measure(backend, key, config, args, bodies, workdir)
             print("\n".join(report_lines(db, result)), flush=True)
             if result.get("profile"):
-                print_profile(result["profile"])
+                print_profile(result["profile"], args.profile)
             if result["stored"] != result["acknowledged"]:
                 print(f"  BUG: {db} stored {result['stored']} reports but acknowledged {result['acknowledged']}")
             results.append(result)

@@ -67,15 +67,18 @@ class ReadOnlyIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class AnnParams:
-    """HNSW settings; the defaults are the ones bench/match_latency.py measured and chose.
+    """HNSW settings (see docs/benchmarks.md, bench/match_latency.py, for what they cost).
 
-    ``dtype`` is how usearch stores vectors: "f16" halves memory against "f32" at no
-    measurable recall cost on unit vectors; "i8" quarters it but loses some recall.
+    ``dtype`` is how usearch stores vectors: "f16" halves memory against "f32" (unit
+    vectors lose nothing that matters at f16 precision); "i8" quarters it. ``connectivity``
+    is the graph degree, ``expansion_add`` the build-time beam (lower builds faster, with a
+    slightly worse graph) and ``expansion_search`` the query-time beam ("ef"): raise it for
+    recall, lower it for speed; it can be changed on a loaded file.
     """
 
     dtype: str = "f16"
     connectivity: int = 16
-    expansion_add: int = 128
+    expansion_add: int = 64
     expansion_search: int = 64
 
 

@@ -65,7 +65,7 @@ def enqueue(task_id: int) -> bool:
     """Hand a task to the broker; a broker failure is logged and left to the sweeper."""
     from .tasks import run_outbox_task  # the Celery task; imported late to avoid a cycle
 
-    task = OutboxTask.objects.filter(pk=task_id).only("kind").first()
+    task = OutboxTask.objects.filter(pk=task_id).only("kind", "attempts").first()
     if task is None:
         return False
     queue = queue_name(_HANDLERS.get(task.kind, (None, "default"))[1])
@@ -75,7 +75,10 @@ def enqueue(task_id: int) -> bool:
         log.warning("Could not enqueue outbox task %s; the sweeper will retry.", task_id,
                     exc_info=True)
         return False
-    unmarked = OutboxTask.objects.filter(pk=task_id, enqueued_at__isnull=True)
+    # Unless a worker already ran it meanwhile (then its own outcome stands): the sweeper
+    # leaves a task alone for TINGIA_OUTBOX_RETRY_AFTER seconds once it is in the queue.
+    unmarked = OutboxTask.objects.filter(pk=task_id, enqueued_at__isnull=True,
+                                         attempts=task.attempts)
     unmarked.update(enqueued_at=timezone.now())
     return True
 

@@ -197,9 +197,9 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a dead broker: the row is committed and the sweeper
 # enqueues it later, so give up publishing quickly.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("TINGIA_TASKS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -308,6 +308,9 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TINGIA_FROM_EMAIL", "tingia@localhost")
+# Text messages to reporters (core.sms): a dotted path to a sender class. The default only
+# logs (the number as a keyed hash); production names its gateway's class here.
+SMS_SENDER = os.environ.get("TINGIA_SMS_SENDER", "core.sms.LoggingSmsSender")
 
 # --- Logging: never personal data (see core.logging) -----------------------------------------
 LOGGING = {

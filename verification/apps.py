@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class VerificationConfig(AppConfig):
     name = "verification"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401 - registers the outbox handlers

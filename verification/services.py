@@ -1,4 +1,7 @@
-"""Writes of the verification side that intake triggers: grouping reports into claims."""
+"""Writes of the verification side that intake triggers: grouping reports into claims.
+
+Staff actions on claims live in verification.actions, .handling and .merging.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from intake.models import Report
 
 from .matching import get_matcher, vectors_to_bytes
 from .models import Claim, ClaimState
+from .search import folded, with_report_text
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,11 @@ def match_report(report_id: int) -> Claim | None:
                 report_count=F("report_count") + 1, last_seen=now, updated_at=now,
                 match_urls=sorted(set(claim.match_urls) | set(urls))[:50],
                 match_image_hashes=sorted(set(claim.match_image_hashes) | set(hashes))[:50],
+                search_text=with_report_text(claim.search_text, report.text),
             )
             _attach(report, claim, list(decision.reasons), now)
             claim.refresh_from_db()
+            _conclude_if_debunked(report, claim, now)
             transaction.on_commit(lambda: _reindex(claim.pk))
             return claim
     vectors = matcher.embed(text) if text.strip() else None
@@ -63,12 +69,31 @@ def match_report(report_id: int) -> Claim | None:
         report_count=1, first_seen=report.received_at, last_seen=now,
         embedding=None if vectors is None else vectors_to_bytes(vectors),
         match_urls=urls, match_image_hashes=hashes,
+        search_text=f" {folded(_representative_text(report, urls))} ",
         suggestions=[{"claim_id": c.claim_id, "score": round(c.score, 4), "reasons": list(c.reasons)}
                      for c in decision.suggestions],
     )
     _attach(report, claim, [], now)
     transaction.on_commit(lambda: _reindex(claim.pk))
     return claim
+
+
+def _conclude_if_debunked(report: Report, claim: Claim, now) -> None:  # noqa: ANN001
+    """A report of a rumour already debunked: concluded at once, its reporter told, editors alerted.
+
+    The report's public status follows its claim (published: concluded, with the verdict
+    linked); the resurfacing counter is what the queue's alert reads.
+    """
+    from .notifications import schedule_report_notification
+    from .workflow import published_verdict
+
+    verdict = published_verdict(claim)
+    if verdict is None:
+        return
+    Claim.objects.filter(pk=claim.pk).update(resurfaced_count=F("resurfaced_count") + 1,
+                                             last_resurfaced_at=now)
+    claim.refresh_from_db(fields=["resurfaced_count", "last_resurfaced_at"])
+    schedule_report_notification(report, verdict)
 
 
 def _attach(report: Report, claim: Claim, reasons: list[str], now) -> None:  # noqa: ANN001

@@ -97,14 +97,23 @@ def snapshot() -> Iterator[None]:
         yield
 
 
-def write_fixture(out: IO[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """Write every row as one `loaddata` JSON array; return row counts and referenced files."""
+def write_fixture(out: IO[str]) -> tuple[dict[str, int], list[tuple[str, str]], list[str]]:
+    """Write every row as one `loaddata` JSON array.
+
+    Returns row counts, the files rows refer to, and the models skipped because their
+    table does not exist yet (new code whose migrations have not run: back up first).
+    """
     counts: dict[str, int] = {}
     files: list[tuple[str, str]] = []
+    tables = set(connection.introspection.table_names())
+    not_migrated = []
     first = True
     out.write("[\n")
     for model in backed_up_models():
         label = model._meta.label_lower
+        if model._meta.db_table not in tables:
+            not_migrated.append(label)
+            continue
         natural_pk = label in SEEDED_BY_MIGRATIONS
         fields = file_fields(model)
         rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK)
@@ -122,7 +131,7 @@ def write_fixture(out: IO[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
                 first = False
             counts[label] += len(batch)
     out.write("\n]\n")
-    return counts, sorted(set(files))
+    return counts, sorted(set(files)), not_migrated
 
 
 def storage_of(label: str):  # noqa: ANN201 - a Django Storage
@@ -148,12 +157,12 @@ def write_archive(path: Path, stderr: Any = None) -> dict[str, Any]:
         fixture = Path(tmp) / "data.json"
         with snapshot():
             with fixture.open("w", encoding="utf-8") as out:
-                counts, files = write_fixture(out)
+                counts, files, not_migrated = write_fixture(out)
             migrations = applied_migrations()
         manifest: dict[str, Any] = {
             "format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
             "database": connection.vendor, "migrations": migrations, "counts": counts,
-            "media": [], "missing_media": [],
+            "not_migrated": not_migrated, "media": [], "missing_media": [],
         }
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(fixture, arcname="data.json")

@@ -28,6 +28,7 @@ from intake.demo_reports import DEMO_REPORTS, DemoContact, DemoReport
 from intake.forms import ReportForm
 from intake.models import CODE_ALPHABET, CODE_LENGTH, Report, ReporterContact
 from intake.services import PROCESS_REPORT, ReportSubmission, submit_report
+from verification.demo import stage_demo_claims
 from verification.models import Claim
 
 REFUSAL = ("load_demo only runs with DEBUG on (TINGIA_DEBUG=1): demo data must never reach a "
@@ -187,6 +188,7 @@ class Command(BaseCommand):
         claims = demo.filter(claim__isnull=False).values_list("claim_id", flat=True).distinct()
         align_claim_times(claims)
         staff = create_demo_staff_accounts()
+        staff += [f"(desk) {line}" for line in stage_demo_claims()]  # verification.demo: claims in several states
         self._report(summarise(len(added)), present, errors, staff, time.monotonic() - started)
 
     def _report(self, summary: DemoSummary, present: int, errors: list[str], staff: list[str],

@@ -1,0 +1,1 @@
+"""Views of the claim desk (staff) and the public reply form."""
