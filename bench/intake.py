@@ -187,6 +187,24 @@ COUNT_SQL = {
 }
 
 
+def fsync_latency_ms(folder: Path, rounds: int = 100) -> tuple[float, float]:
+    """p50 and p99 of one 4 KiB write + fsync in `folder`: what each durable SQLite commit waits for."""
+    probe = folder / "fsync-probe"
+    times = []
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for _ in range(rounds):
+            os.write(fd, b"\0" * 4096)
+            start = time.perf_counter()
+            os.fsync(fd)
+            times.append(time.perf_counter() - start)
+    finally:
+        os.close(fd)
+        probe.unlink()
+    times.sort()
+    return round(1000 * times[rounds // 2], 2), round(1000 * times[int(rounds * 0.99) - 1], 2)
+
+
 @contextlib.contextmanager
 def sqlite_backend(workdir: Path) -> Iterator[Backend]:
     var_dir = workdir / "sqlite-var"
@@ -201,9 +219,10 @@ def sqlite_backend(workdir: Path) -> Iterator[Backend]:
     def broker_messages() -> int:
         return len(os.listdir(var_dir / "queue" / "messages"))
 
+    p50, p99 = fsync_latency_ms(var_dir)
     yield Backend("sqlite", base_env(var_dir), count_rows, broker_messages, {},
                   {"database": "SQLite (WAL, synchronous=FULL)", "cache": "DatabaseCache (SQLite)",
-                   "broker": "filesystem://"})
+                   "broker": "filesystem://", "disk fsync": f"p50 {p50} ms, p99 {p99} ms"})
     # the temporary folder goes with workdir
 
 
@@ -638,7 +657,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="comma-separated: sqlite, postgres (default both)")
     parser.add_argument("--seconds", type=int, default=20, help="measured sending time per run")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured run before each measurement")
-    parser.add_argument("--connections", type=int, default=16, help="wrk connections (closed loop)")
+    parser.add_argument("--connections", type=int, default=8,
+                        help="wrk connections, closed loop (8 = the request slots of gunicorn.conf.py on 2 cores)")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--idempotency-every", type=int, default=4,
                         help="every Nth request carries an Idempotency-Key (0: none)")
@@ -649,6 +669,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--niceness", type=int, default=0,
                         help="run gunicorn, wrk and the bench's PostgreSQL backends at this niceness (e.g. -10 "
                              "as root), so other work on a shared machine disturbs the figures less")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra server environment for a diagnostic run, e.g. TINGIA_RATELIMIT=0 "
+                             "(printed in the figures; not the production shape)")
     parser.add_argument("--profile", choices=["cpu", "wall"], default=None,
                         help="py-spy the workers during the measured run: cpu (GIL holders) or wall (waits too)")
     parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
@@ -660,6 +683,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.connections % args.wrk_threads:
         parser.error("--connections must be a multiple of --wrk-threads")
     args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    for item in args.set:
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", item):
+            parser.error(f"--set {item!r}: use NAME=VALUE")
     for db in args.databases:
         if db not in ("sqlite", "postgres"):
             parser.error(f"unknown database {db!r}: use sqlite and/or postgres")
@@ -690,7 +716,9 @@ def headline(results: list[dict], p99_target_ms: float) -> dict:
 def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path) -> dict:
     factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
     with factory as backend:
-        print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}")
+        backend.env.update(item.split("=", 1) for item in args.set)
+        print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}"
+              + (f"; diagnostic overrides: {' '.join(args.set)}" if args.set else ""))
         key = prepare_database(backend.env)
         results = []
         for config in args.sweep or [args.server]:
@@ -728,6 +756,8 @@ def main(argv: list[str]) -> int:
         for db in args.databases:
             figures.update(run_database(db, args, bodies, workdir))
     figures["connections"] = args.connections
+    if args.set:
+        figures["diagnostic_overrides"] = " ".join(args.set)
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

@@ -260,7 +260,7 @@ def _child(path: str, queries_path: str, out_path: str, ef_values: list[int], e2
         times, found = [], []
         for q in queries:
             started = time.perf_counter_ns()
-            hits = index.search(q, K)
+            hits = index.search(q, K)[0]
             times.append((time.perf_counter_ns() - started) / 1e6)
             found.append([claim for claim, _ in hits])
         result["per_ef"][str(ef)] = {"ms": times, "found": found}
@@ -394,7 +394,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--e2e-reports", type=int, default=200)
     parser.add_argument("--tune", action="store_true", help="compare HNSW settings at 100k")
     parser.add_argument("--dtype", default=AnnParams.dtype)

@@ -93,6 +93,7 @@ def atomic_write(path: str | os.PathLike[str], write: Any) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; readers may run as another user
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()

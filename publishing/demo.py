@@ -19,8 +19,6 @@ from django.utils import timezone
 
 from verification.models import Claim, ClaimState, Verdict
 
-from .indexing import refresh_entry
-
 REFUSAL = "Demo verdicts are only written with DEBUG on (TINGIA_DEBUG=1)."
 
 
@@ -205,8 +203,6 @@ def publish_demo_verdict(item: DemoVerdict, claim: Claim, now) -> Verdict | None
             _snapshot(verdict, "corrected", corrected, item.correction)
         Claim.objects.filter(pk=claim.pk).update(state=ClaimState.PUBLISHED, concluded_at=published,
                                                  updated_at=now)
-        verdict.refresh_from_db()
-        refresh_entry(verdict)
     return verdict
 
 

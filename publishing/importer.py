@@ -35,7 +35,7 @@ from core.topics import DEFAULT_NAMES
 from verification.models import Claim, ClaimState, Verdict
 from vntext import fold
 
-from .indexing import refresh_entry
+
 from .models import ImportedVerdict
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -439,7 +439,6 @@ def store(row: Row, options: Options) -> Verdict:
         source_key=row.source_key, verdict=verdict, original_url=row.original_url,
         source_file=options.source_file[:300], label_assigned=row.label_assigned, date_assigned=row.date_assigned,
     )
-    refresh_entry(verdict)
     return verdict
 
 

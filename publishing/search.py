@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from vntext import search_key
 
 from .highlight import highlight, snippet
+from .labels import LabelInfo, label_info
 from .search_index import get_index
 from .selectors import public_verdicts
 
@@ -58,6 +59,7 @@ class Hit:
     score: float
     title: SafeString
     excerpt: SafeString
+    label: LabelInfo
 
 
 @dataclass(frozen=True)
@@ -108,5 +110,5 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
         if verdict is None:  # withdrawn between ranking and reading
             continue
         body = verdict.claim_reviewed + "\n" + verdict.explanation
-        hits.append(Hit(verdict, score, highlight(verdict.title, terms), snippet(body, terms)))
+        hits.append(Hit(verdict, score, highlight(verdict.title, terms), snippet(body, terms), label_info(verdict.label)))
     return SearchPage(text, len(ranked), page, pages, hits)

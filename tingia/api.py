@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from intake.api import router as intake_router
+from publishing.api import router as publishing_router
 
 api = NinjaAPI(
     title="tingia API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("", intake_router)
+api.add_router("", publishing_router)

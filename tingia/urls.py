@@ -8,6 +8,8 @@ from .api import api
 
 urlpatterns = [
     path("", publishing_views.home, name="home"),
+    path("", include("publishing.urls")),
+    path("staff/thong-ke/", publishing_views.staff_statistics, name="staff_statistics"),
     path("", include("intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("core.staff_urls")),

@@ -44,6 +44,13 @@ def _check_version(claim: Claim, expected_version: int | None) -> None:
         raise locks.StaleClaim(expected_version, claim.version)
 
 
+def _synced(claim: Claim, current: Claim) -> Claim:
+    """Bring the caller's object up to date with what was saved (callers keep using theirs)."""
+    if claim is not current:
+        claim.refresh_from_db()
+    return claim
+
+
 def _refresh_matcher_after_commit() -> None:
     """The index is derived from the database: a sync after the commit picks the change up."""
 
@@ -87,8 +94,7 @@ def transition(claim: Claim, to: str, actor: Any, *, reason: str = "", note: str
             "from": source, "to": to, "reason": reason, "version": current.version, **(detail or {}),
         })
         _refresh_matcher_after_commit()
-    claim.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
-    return current
+    return _synced(claim, current)
 
 
 # --- the verdict draft and the proposal ---------------------------------------------------------
@@ -146,7 +152,7 @@ def save_draft(claim: Claim, actor: Any, outcome: str, text: VerdictText, *,
         refresh_search_text(current)
         audit.record("claim.verdict_draft", actor=actor, obj=current,
                      detail={"outcome": outcome, "version": current.version})
-    return current
+    return _synced(claim, current)
 
 
 def propose(claim: Claim, actor: Any, outcome: str, text: VerdictText, *,
@@ -174,7 +180,7 @@ def propose(claim: Claim, actor: Any, outcome: str, text: VerdictText, *,
         transition(current, ClaimState.AWAITING_REVIEW, actor, detail={"outcome": outcome})
         locks.release(current, actor)  # the proposer is done; the reviewer takes over
         refresh_search_text(current)
-    return current
+    return _synced(claim, current)
 
 
 def approve(claim: Claim, actor: Any, *, expected_version: int | None = None) -> Claim:
@@ -198,7 +204,7 @@ def approve(claim: Claim, actor: Any, *, expected_version: int | None = None) ->
             transition(current, ClaimState.DISMISSED, actor, reason=outcome)
         Claim.objects.filter(pk=current.pk).update(locked_by=None, lock_expires_at=None)
         current.refresh_from_db()
-    return current
+    return _synced(claim, current)
 
 
 def _next_seq(verdict: Verdict) -> int:
@@ -233,7 +239,7 @@ def send_back(claim: Claim, actor: Any, note: str, *, expected_version: int | No
                              expected_version=expected_version)
         Claim.objects.filter(pk=current.pk).update(proposed_by=None, proposed_at=None)
         current.refresh_from_db()
-    return current
+    return _synced(claim, current)
 
 
 def dismiss(claim: Claim, actor: Any, reason: str, *, note: str = "",
@@ -289,7 +295,7 @@ def unpublish(claim: Claim, actor: Any, reason: str, *, expected_version: int | 
         verdict.save(update_fields=["unpublished_at", "unpublish_reason", "updated_at"])
         Claim.objects.filter(pk=current.pk).update(proposed_by=None, proposed_at=None)
         current.refresh_from_db()
-    return current
+    return _synced(claim, current)
 
 
 def correct(claim: Claim, actor: Any, label: str, text: VerdictText, note: str, *,
@@ -353,7 +359,7 @@ def update_claim(claim: Claim, actor: Any, *, text: str, topic: str, expected_ve
         refresh_search_text(current)
         audit.record("claim.edit", actor=actor, obj=current, detail={"fields": changed, "version": current.version})
         _refresh_matcher_after_commit()
-    return current
+    return _synced(claim, current)
 
 
 def _embedding_of(text: str) -> bytes | None:
@@ -377,7 +383,7 @@ def assign(claim: Claim, actor: Any, assignee: Any | None) -> Claim:
         current.refresh_from_db()
         audit.record("claim.assign", actor=actor, obj=current,
                      detail={"assignee_id": getattr(assignee, "pk", None), "previous_id": previous})
-    return current
+    return _synced(claim, current)
 
 
 def add_note(claim: Claim, actor: Any, text: str) -> ClaimNote:

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.roles import can
+from core.roles import can, staff_required
 
 from .. import forms as desk_forms
 from ..handling import reported_links, takedown_summary
@@ -141,5 +141,6 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
     return render(request, "staff/desk/claim.html", context, status=status)
 
 
+@staff_required("claim.view")
 def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render_claim(request, claim_for(request.user, pk))

@@ -189,6 +189,10 @@ class Command(BaseCommand):
         align_claim_times(claims)
         staff = create_demo_staff_accounts()
         staff += [f"(desk) {line}" for line in stage_demo_claims()]  # verification.demo: claims in several states
+        from publishing.demo import load_demo_verdicts  # published example verdicts on some rumours
+
+        verdicts_added, verdicts_present, _missing = load_demo_verdicts()
+        self.stdout.write(f"Demo verdicts: {verdicts_added} published now, {verdicts_present} already there.")
         self._report(summarise(len(added)), present, errors, staff, time.monotonic() - started)
 
     def _report(self, summary: DemoSummary, present: int, errors: list[str], staff: list[str],
