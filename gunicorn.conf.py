@@ -1,4 +1,4 @@
-"""Gunicorn settings for production, read from the environment (gunicorn loads this file by default).
+"""Gunicorn settings for production, read from the environment (gunicorn loads this file itself).
 
 Run: `gunicorn tingia.wsgi:application` from the repository root, behind a reverse proxy that
 terminates TLS. The defaults are the ones bench/intake.py measured best on 2 cores (see
@@ -26,12 +26,18 @@ def _int(name: str, default: int) -> int:
 
 
 wsgi_app = "tingia.wsgi:application"
-bind = [item.strip() for item in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",") if item.strip()]
+bind = [
+    item.strip()
+    for item in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+    if item.strip()
+]
 
-# Workers: a report costs mostly Python CPU time plus short waits (COMMIT's fsync, the
-# broker's publisher confirm, Redis). One process per core does the CPU work; four threads
-# in each overlap the waits. Measured on 2 cores (docs/benchmarks.md): gthread 2x4 beat sync
-# with 2 or 4 workers and gthread 3x4 or 4x4 (more processes only add contention).
+# Workers: a report costs Python CPU time (about 15 ms on this machine kind, see
+# docs/benchmarks.md) plus short waits: COMMIT's fsync, the broker's publisher confirm,
+# Redis. One process per core does the CPU work; four threads in each overlap the waits and
+# keep client connections alive (the sync worker closes every one). On 2 cores, sync with
+# 2-5 workers and gthread 2x2 to 3x4 measured within noise of each other per free core;
+# 2x4 serves 8 concurrent clients without queueing them in the listen backlog.
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 4)

@@ -21,8 +21,12 @@ Two shapes, each on a fresh database that is removed afterwards:
 wrk received (minus idempotent replays): they must be equal. wrk stops each connection
 only after its last answer, so no report is in flight when it is counted.
 
-Run: .venv/bin/python bench/intake.py                 (both shapes, ~2 minutes)
-     .venv/bin/python bench/intake.py --databases postgres --sweep sync/2,sync/4,gthread/3x2
+Besides reports/s and latency, each run prints the CPU time one report costs each process
+(gunicorn, PostgreSQL backends, Redis, RabbitMQ, wrk) and how many cores other processes
+of the machine used meanwhile: on a shared machine the first is the steadier figure.
+
+Run: .venv/bin/python bench/intake.py                 (both shapes, about 2 minutes)
+     .venv/bin/python bench/intake.py --databases postgres --sweep sync/3,gthread/2x4,gthread/2x8
      .venv/bin/python bench/intake.py --databases sqlite --profile wall   (py-spy on the workers)
 """
 
@@ -65,15 +69,34 @@ API_RATE = "1000000/h"  # the bench partner's own rate: high, but the limiter st
 _BAD_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
 _PLAIN_URL = re.compile(r"https?://[\x21-\x7e]{4,300}")
 _SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
-_GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Gia Huy", "Ngọc Lan", "Đức Mạnh"]
-_HANDLES = ["tinnong24h", "baomoi.page", "hoi.me.bim.sua", "cong.dong.xe", "review.an.uong",
-            "chuyen.la.vn", "tin.hot.moi.ngay", "suckhoe.doisong"]
+_GIVEN = [
+    "Văn An",
+    "Thị Bình",
+    "Minh Châu",
+    "Quốc Dũng",
+    "Thu Hà",
+    "Gia Huy",
+    "Ngọc Lan",
+    "Đức Mạnh",
+]
+_HANDLES = [
+    "tinnong24h",
+    "baomoi.page",
+    "hoi.me.bim.sua",
+    "cong.dong.xe",
+    "review.an.uong",
+    "chuyen.la.vn",
+    "tin.hot.moi.ngay",
+    "suckhoe.doisong",
+]
 
 
 def _clean(text: str) -> str | None:
     """The text as a person would paste it, or None if the form would rightly refuse it."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").strip()
-    if "\ufffd" in text or any(unicodedata.category(c) in _BAD_CATEGORIES for c in text if c not in "\n\t"):
+    if "\ufffd" in text or any(
+        unicodedata.category(c) in _BAD_CATEGORIES for c in text if c not in "\n\t"
+    ):
         return None
     return text or None
 
@@ -87,13 +110,18 @@ def _snippet(text: str, rng: random.Random) -> str:
 def _social_link(rng: random.Random) -> tuple[str, str]:
     handle = rng.choice(_HANDLES)
     digits = "".join(rng.choice("0123456789") for _ in range(16))
-    return rng.choice([
-        ("facebook", f"https://www.facebook.com/{handle}/posts/{digits}"),
-        ("facebook", f"https://www.facebook.com/share/p/{secrets.token_urlsafe(9)}/?mibextid=wwXIfr"),
-        ("tiktok", f"https://www.tiktok.com/@{handle}/video/{digits}{digits[:3]}"),
-        ("youtube", f"https://www.youtube.com/watch?v={secrets.token_urlsafe(8)[:11]}"),
-        ("zalo", f"https://zalo.me/g/{secrets.token_hex(5)}"),
-    ])
+    return rng.choice(
+        [
+            ("facebook", f"https://www.facebook.com/{handle}/posts/{digits}"),
+            (
+                "facebook",
+                f"https://www.facebook.com/share/p/{secrets.token_urlsafe(9)}/?mibextid=wwXIfr",
+            ),
+            ("tiktok", f"https://www.tiktok.com/@{handle}/video/{digits}{digits[:3]}"),
+            ("youtube", f"https://www.youtube.com/watch?v={secrets.token_urlsafe(8)[:11]}"),
+            ("zalo", f"https://zalo.me/g/{secrets.token_hex(5)}"),
+        ]
+    )
 
 
 def report_bodies(count: int, seed: int = 2026) -> list[str]:
@@ -106,9 +134,12 @@ def report_bodies(count: int, seed: int = 2026) -> list[str]:
         vfnd = [json.loads(line) for line in fh if line.strip()]
     pasted = [t for t in (_clean(r.get("text") or r.get("title") or "") for r in vfnd) if t]
     pasted += [t for t in (_clean(a.get("text") or "") for a in load_vafc_collection()) if t]
-    site_links = [u for u in ((r.get("url") or "").strip() for r in vfnd) if _PLAIN_URL.fullmatch(u)]
-    provinces = [name for name, _, former in PROVINCES.values()] + \
-        [old for _, _, former in PROVINCES.values() for old in former]
+    site_links = [
+        u for u in ((r.get("url") or "").strip() for r in vfnd) if _PLAIN_URL.fullmatch(u)
+    ]
+    provinces = [name for name, _, former in PROVINCES.values()] + [
+        old for _, _, former in PROVINCES.values() for old in former
+    ]
     topics = [t.value for t in Topic]
     bodies = []
     for i in range(count):
@@ -163,17 +194,24 @@ class Backend:
 
 
 def base_env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "tingia.settings",
-        "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
-        "TINGIA_SSL_REDIRECT": "0",
-        "TINGIA_RATELIMIT": "1",
-        "TINGIA_VAR_DIR": str(var_dir),
-        "TINGIA_LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY")
+        )
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tingia.settings",
+            "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
+            "TINGIA_SSL_REDIRECT": "0",
+            "TINGIA_RATELIMIT": "1",
+            "TINGIA_VAR_DIR": str(var_dir),
+            "TINGIA_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -188,7 +226,7 @@ COUNT_SQL = {
 
 
 def fsync_latency_ms(folder: Path, rounds: int = 100) -> tuple[float, float]:
-    """p50 and p99 of one 4 KiB write + fsync in `folder`: what each durable SQLite commit waits for."""
+    """p50 and p99 of a 4 KiB write + fsync in `folder`: what a durable SQLite commit waits for."""
     probe = folder / "fsync-probe"
     times = []
     fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -220,16 +258,28 @@ def sqlite_backend(workdir: Path) -> Iterator[Backend]:
         return len(os.listdir(var_dir / "queue" / "messages"))
 
     p50, p99 = fsync_latency_ms(var_dir)
-    yield Backend("sqlite", base_env(var_dir), count_rows, broker_messages, {},
-                  {"database": "SQLite (WAL, synchronous=FULL)", "cache": "DatabaseCache (SQLite)",
-                   "broker": "filesystem://", "disk fsync": f"p50 {p50} ms, p99 {p99} ms"})
+    yield Backend(
+        "sqlite",
+        base_env(var_dir),
+        count_rows,
+        broker_messages,
+        {},
+        {
+            "database": "SQLite (WAL, synchronous=FULL)",
+            "cache": "DatabaseCache (SQLite)",
+            "broker": "filesystem://",
+            "disk fsync": f"p50 {p50} ms, p99 {p99} ms",
+        },
+    )
     # the temporary folder goes with workdir
 
 
 def _rabbitmqctl(*args: str) -> str:
     done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60)
     if done.returncode != 0:
-        raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
+        raise RuntimeError(
+            f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}"
+        )
     return done.stdout
 
 
@@ -239,8 +289,10 @@ def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backen
     import redis
 
     if not shutil.which("rabbitmqctl"):
-        raise RuntimeError("rabbitmqctl not found: the bench needs it to make a throw-away RabbitMQ "
-                           "virtual host (run the bench on the machine that runs RabbitMQ).")
+        raise RuntimeError(
+            "rabbitmqctl not found: the bench needs it to make a throw-away RabbitMQ "
+            "virtual host (run the bench on the machine that runs RabbitMQ)."
+        )
     tag = secrets.token_hex(4)
     db_name, vhost = f"tingia_bench_{tag}", f"tingia-bench-{tag}"
     server_url = args.postgres_url.rstrip("/")
@@ -248,11 +300,15 @@ def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backen
     with contextlib.ExitStack() as cleanup:
         keys = cache.keys("*")
         if any(not k.startswith(b":1:rl:") for k in keys):
-            raise RuntimeError(f"Redis database {args.redis_db} holds other keys than rate-limit counters: "
-                               "choose an empty one with --redis-db.")
+            raise RuntimeError(
+                f"Redis database {args.redis_db} holds other keys than rate-limit counters: "
+                "choose an empty one with --redis-db."
+            )
         if keys:
             cache.delete(*keys)  # counters left by an earlier bench run that was killed
-        cleanup.callback(lambda: cache.delete(*cache.keys(":1:rl:*")) if cache.keys(":1:rl:*") else None)
+        cleanup.callback(
+            lambda: cache.delete(*cache.keys(":1:rl:*")) if cache.keys(":1:rl:*") else None
+        )
 
         with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{db_name}"')
@@ -261,7 +317,9 @@ def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backen
         user = re.match(r"amqps?://([^:@/]+)", args.amqp_url)
         _rabbitmqctl("add_vhost", vhost)
         cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
-        _rabbitmqctl("set_permissions", "-p", vhost, user.group(1) if user else "guest", ".*", ".*", ".*")
+        _rabbitmqctl(
+            "set_permissions", "-p", vhost, user.group(1) if user else "guest", ".*", ".*", ".*"
+        )
 
         db_url = f"{server_url}/{db_name}"
 
@@ -271,25 +329,44 @@ def postgres_backend(workdir: Path, args: argparse.Namespace) -> Iterator[Backen
 
         def broker_messages() -> int:
             out = _rabbitmqctl("list_queues", "-p", vhost, "name", "messages")
-            return sum(int(parts[1]) for parts in (line.split() for line in out.splitlines())
-                       if len(parts) == 2 and parts[1].isdigit())
+            return sum(
+                int(parts[1])
+                for parts in (line.split() for line in out.splitlines())
+                if len(parts) == 2 and parts[1].isdigit()
+            )
 
         def backend_pids() -> list[int]:
             with psycopg.connect(f"{server_url}/postgres") as db:
-                rows = db.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db_name]).fetchall()
+                rows = db.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", [db_name]
+                ).fetchall()
             return [pid for (pid,) in rows]
 
-        services = {"postgresql": backend_pids, "redis": lambda: pids_named("redis-server"),
-                    "rabbitmq": lambda: pids_named("beam.smp")}
+        services = {
+            "postgresql": backend_pids,
+            "redis": lambda: pids_named("redis-server"),
+            "rabbitmq": lambda: pids_named("beam.smp"),
+        }
         env = base_env(workdir / "postgres-var")
-        env.update({
-            "DATABASE_URL": db_url,
-            "CACHE_URL": f"{args.redis_url.rstrip('/')}/{args.redis_db}",
-            "CELERY_BROKER_URL": f"{args.amqp_url.rstrip('/')}/{vhost}",
-        })
-        yield Backend("postgres", env, count_rows, broker_messages, services,
-                      {"database": f"PostgreSQL ({db_name}, dropped afterwards)",
-                       "cache": f"Redis db {args.redis_db}", "broker": f"RabbitMQ vhost {vhost}"})
+        env.update(
+            {
+                "DATABASE_URL": db_url,
+                "CACHE_URL": f"{args.redis_url.rstrip('/')}/{args.redis_db}",
+                "CELERY_BROKER_URL": f"{args.amqp_url.rstrip('/')}/{vhost}",
+            }
+        )
+        yield Backend(
+            "postgres",
+            env,
+            count_rows,
+            broker_messages,
+            services,
+            {
+                "database": f"PostgreSQL ({db_name}, dropped afterwards)",
+                "cache": f"Redis db {args.redis_db}",
+                "broker": f"RabbitMQ vhost {vhost}",
+            },
+        )
 
 
 def _drop_database(server_url: str, db_name: str) -> None:
@@ -300,8 +377,13 @@ def _drop_database(server_url: str, db_name: str) -> None:
 
 
 def _manage(env: dict[str, str], *command: str) -> str:
-    done = subprocess.run([sys.executable, str(REPO_ROOT / "manage.py"), *command], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "manage.py"), *command],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stderr[-3000:]}")
     return done.stdout
@@ -311,8 +393,10 @@ def prepare_database(env: dict[str, str]) -> str:
     """Migrate the fresh database and issue the partner key the load will use."""
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "createcachetable")
-    code = ("from intake.api_auth import issue_key; "
-            f"client, key = issue_key('bench partner', rate={API_RATE!r}); print('KEY', key)")
+    code = (
+        "from intake.api_auth import issue_key; "
+        f"client, key = issue_key('bench partner', rate={API_RATE!r}); print('KEY', key)"
+    )
     out = _manage(env, "shell", "-c", code)
     return next(line.split()[1] for line in out.splitlines() if line.startswith("KEY "))
 
@@ -331,11 +415,15 @@ class ServerConfig:
         """'sync/3' or 'gthread/3x2' (workers x threads)."""
         match = re.fullmatch(r"(sync|gthread)/(\d+)(?:x(\d+))?", text.strip())
         if not match:
-            raise argparse.ArgumentTypeError(f"server config {text!r}: use e.g. sync/3 or gthread/3x2")
+            raise argparse.ArgumentTypeError(
+                f"server config {text!r}: use e.g. sync/3 or gthread/3x2"
+            )
         return cls(match.group(1), int(match.group(2)), int(match.group(3) or 1))
 
     def __str__(self) -> str:
-        return f"{self.worker_class}/{self.workers}" + (f"x{self.threads}" if self.worker_class == "gthread" else "")
+        return f"{self.worker_class}/{self.workers}" + (
+            f"x{self.threads}" if self.worker_class == "gthread" else ""
+        )
 
 
 def free_port() -> int:
@@ -362,17 +450,27 @@ def renice(pids: list[int], niceness: int, whole_group: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], config: ServerConfig | None, log_path: Path,
-             niceness: int = 0) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    env: dict[str, str], config: ServerConfig | None, log_path: Path, niceness: int = 0
+) -> Iterator[tuple[str, int]]:
     """The production server on a free loopback port; stopped (TERM, then KILL) whatever happens."""
     port = free_port()
     env = dict(env, GUNICORN_BIND=f"{HOST}:{port}")
     if config is not None:
-        env.update(WEB_CONCURRENCY=str(config.workers), GUNICORN_WORKER_CLASS=config.worker_class,
-                   GUNICORN_THREADS=str(config.threads))
+        env.update(
+            WEB_CONCURRENCY=str(config.workers),
+            GUNICORN_WORKER_CLASS=config.worker_class,
+            GUNICORN_THREADS=str(config.threads),
+        )
     log = log_path.open("w")
-    proc = subprocess.Popen(with_niceness([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], niceness),
-                            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        with_niceness([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], niceness),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_ready(proc, port, log_path)
         yield f"http://{HOST}:{port}", proc.pid
@@ -391,14 +489,20 @@ def _wait_ready(proc: subprocess.Popen, port: int, log_path: Path, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}"
+            )
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/api/v1/openapi.json", timeout=5) as resp:
+            with urllib.request.urlopen(
+                f"http://{HOST}:{port}/api/v1/openapi.json", timeout=5
+            ) as resp:
                 if resp.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"gunicorn did not answer within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}"
+    )
 
 
 def worker_pids(master: int) -> list[int]:
@@ -411,13 +515,13 @@ def worker_pids(master: int) -> list[int]:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of one process so far (None once it is gone)."""
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """User and system (kernel) CPU time of one process so far (None once it is gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    return int(fields[11]) / _TICKS, int(fields[12]) / _TICKS
 
 
 def pids_named(name: str) -> list[int]:
@@ -441,8 +545,11 @@ class CpuMeter:
 
     def __init__(self, groups: dict[str, Callable[[], list[int]]]):
         self.groups = groups
-        self.first: dict[str, dict[int, float]] = {}
+        self.first: dict[str, dict[int, tuple[float, float]]] = {}
         self.busy = 0.0
+        self.kernel_share: dict[
+            str, float
+        ] = {}  # of each group's CPU, the part spent in the kernel
 
     def start(self) -> None:
         self.first = {name: self._sample(pids()) for name, pids in self.groups.items()}
@@ -452,12 +559,19 @@ class CpuMeter:
         used = {}
         for name, pids in self.groups.items():
             now = self._sample(pids())
-            used[name] = sum(cpu - self.first[name].get(pid, 0.0) for pid, cpu in now.items())
+            user = sum(u - self.first[name].get(pid, (0.0, 0.0))[0] for pid, (u, _) in now.items())
+            system = sum(
+                k - self.first[name].get(pid, (0.0, 0.0))[1] for pid, (_, k) in now.items()
+            )
+            used[name] = user + system
+            self.kernel_share[name] = (
+                round(system / (user + system), 2) if user + system > 0 else 0.0
+            )
         used["machine"] = machine_busy_seconds() - self.busy
         return used
 
     @staticmethod
-    def _sample(pids: list[int]) -> dict[int, float]:
+    def _sample(pids: list[int]) -> dict[int, tuple[float, float]]:
         return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
 
 
@@ -467,20 +581,53 @@ class CpuMeter:
 def require_wrk() -> str:
     path = shutil.which("wrk")
     if path is None:
-        sys.exit("bench/intake.py needs the HTTP load generator wrk, which is not installed.\n"
-                 "Install it from Debian's packages:  apt-get install -y wrk   (then run the bench again)")
+        sys.exit(
+            "bench/intake.py needs the HTTP load generator wrk, which is not installed.\n"
+            "Install it from Debian's packages:  apt-get install -y wrk   (then run the bench again)"
+        )
     return path
 
 
-def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, threads: int,
-            tag: str, idempotency_every: int, workdir: Path, niceness: int = 0) -> dict:
+def run_wrk(
+    url: str,
+    bodies: Path,
+    key: str,
+    seconds: int,
+    connections: int,
+    threads: int,
+    tag: str,
+    idempotency_every: int,
+    workdir: Path,
+    niceness: int = 0,
+) -> dict:
     """One closed-loop wrk run; returns the Lua script's counts and wrk's latency figures."""
     flags = Path(tempfile.mkdtemp(prefix=f"flags-{tag}-", dir=workdir))
-    cmd = [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds + 60}s", "--timeout", "10s",
-           "-s", str(LUA_SCRIPT), url, "--", str(bodies), key, str(seconds), str(connections // threads),
-           str(flags), tag, str(idempotency_every)]
-    proc = subprocess.Popen(with_niceness(cmd, niceness), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    cmd = [
+        require_wrk(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds + 60}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_SCRIPT),
+        url,
+        "--",
+        str(bodies),
+        key,
+        str(seconds),
+        str(connections // threads),
+        str(flags),
+        tag,
+        str(idempotency_every),
+    ]
+    proc = subprocess.Popen(
+        with_niceness(cmd, niceness),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     if niceness:
         renice([proc.pid], niceness, whole_group=True)
     drained = False
@@ -498,7 +645,9 @@ def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, th
             proc.wait()
     line = next((ln for ln in out.splitlines() if ln.startswith("WRK_RESULT ")), None)
     if line is None:
-        raise RuntimeError(f"wrk printed no result (exit {proc.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
+        raise RuntimeError(
+            f"wrk printed no result (exit {proc.returncode}):\n{out[-2000:]}\n{err[-2000:]}"
+        )
     result = json.loads(line.removeprefix("WRK_RESULT "))
     result["drained"] = drained
     return result
@@ -506,12 +655,17 @@ def run_wrk(url: str, bodies: Path, key: str, seconds: int, connections: int, th
 
 # --- Profiling (optional) ---------------------------------------------------------------------
 
-PROFILE_GROUPS = [  # (label, pattern on one frame "function (file:line)"); the first group that matches wins
+# (label, pattern on one frame "function (file:line)"); the first group that matches wins
+PROFILE_GROUPS = [
     ("rate limit (django-ratelimit on the cache)", re.compile(r"is_ratelimited|get_usage")),
     ("outbox hand-off to the broker after commit", re.compile(r"run_and_clear_commit_hooks")),
-    ("opening / checking / closing the database connection",
-     re.compile(r"(connect|ensure_connection|is_usable|close_if_unusable_or_obsolete|close_old_connections|"
-                r"close_if_health_check_failed|close) \(django/db/")),
+    (
+        "opening / checking / closing the database connection",
+        re.compile(
+            r"(connect|ensure_connection|is_usable|close_if_unusable_or_obsolete|close_old_connections|"
+            r"close_if_health_check_failed|close) \(django/db/"
+        ),
+    ),
     ("COMMIT of the report transaction", re.compile(r"(commit|_commit) \((django/db|psycopg)")),
     ("SQL statements (execute)", re.compile(r"(execute|_execute|executemany) \(")),
     ("Django ORM building queries and objects", re.compile(r"django/db/models")),
@@ -520,8 +674,10 @@ PROFILE_GROUPS = [  # (label, pattern on one frame "function (file:line)"); the 
     ("rest of Django: middleware, routing, view code", re.compile(r"WSGIHandler.__call__")),
 ]
 OUTSIDE_DJANGO = "gunicorn outside Django: HTTP parsing, socket I/O"
-_PLUMBING = re.compile(r"gunicorn/|django/core/handlers|django/utils/deprecation|core/middleware|"
-                       r"ninja/|^process |^<module>|threading|concurrent/futures|selectors")
+_PLUMBING = re.compile(
+    r"gunicorn/|django/core/handlers|django/utils/deprecation|core/middleware|"
+    r"ninja/|^process |^<module>|threading|concurrent/futures|selectors"
+)
 
 
 def profile_workers(master: int, seconds: int, out: Path, mode: str) -> subprocess.Popen | None:
@@ -531,14 +687,31 @@ def profile_workers(master: int, seconds: int, out: Path, mode: str) -> subproce
     if not spy.exists():
         print("  (py-spy not installed: `.venv/bin/pip install py-spy` to get a profile)")
         return None
-    return subprocess.Popen([str(spy), "record", "--pid", str(master), "--subprocesses", "--nonblocking",
-                             "--gil" if mode == "cpu" else "--idle", "--rate", "100", "--duration", str(seconds),
-                             "--format", "raw", "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "--pid",
+            str(master),
+            "--subprocesses",
+            "--nonblocking",
+            "--gil" if mode == "cpu" else "--idle",
+            "--rate",
+            "100",
+            "--duration",
+            str(seconds),
+            "--format",
+            "raw",
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def summarise_profile(raw: Path, top: int = 15) -> dict:
-    """Share of in-request samples per cost group, per own (leaf) frame, and per function inclusive."""
+    """Share of in-request samples per cost group, per own (leaf) frame, per function inclusive."""
     groups: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     inclusive: collections.Counter[str] = collections.Counter()
@@ -550,7 +723,12 @@ def summarise_profile(raw: Path, top: int = 15) -> dict:
             continue  # the master, and workers waiting for a connection
         n = int(count)
         total += n
-        groups[next((name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)), OUTSIDE_DJANGO)] += n
+        groups[
+            next(
+                (name for name, pat in PROFILE_GROUPS if any(pat.search(f) for f in frames)),
+                OUTSIDE_DJANGO,
+            )
+        ] += n
         own[re.sub(r":\d+\)$", ")", frames[-1])] += n
         for name in {re.sub(r":\d+\)$", ")", f) for f in frames if not _PLUMBING.search(f)}:
             inclusive[name] += n
@@ -558,42 +736,83 @@ def summarise_profile(raw: Path, top: int = 15) -> dict:
     def pct(counter: collections.Counter[str]) -> dict[str, float]:
         return {k: round(100 * v / total, 1) for k, v in counter.most_common(top)} if total else {}
 
-    return {"samples": total, "groups_pct": pct(groups), "own_pct": pct(own), "inclusive_pct": pct(inclusive)}
+    return {
+        "samples": total,
+        "groups_pct": pct(groups),
+        "own_pct": pct(own),
+        "inclusive_pct": pct(inclusive),
+    }
 
 
 # --- One measurement --------------------------------------------------------------------------
 
 
-def measure(backend: Backend, key: str, config: ServerConfig | None, args: argparse.Namespace,
-            bodies: Path, workdir: Path) -> dict:
-    """Warm up, then one measured run: throughput, latency, stored vs acknowledged, CPU per report."""
+def measure(
+    backend: Backend,
+    key: str,
+    config: ServerConfig | None,
+    args: argparse.Namespace,
+    bodies: Path,
+    workdir: Path,
+) -> dict:
+    """Warm up, then one measured run: throughput, latency, stored vs acknowledged, CPU cost."""
     label = str(config) if config else "gunicorn.conf.py defaults"
     log = workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log"
     profile = workdir / f"profile-{backend.name}-{label.replace('/', '_')}.txt"
     with gunicorn(backend.env, config, log, args.niceness) as (url, master):
-        run_wrk(url, bodies, key, args.warmup, args.connections, args.wrk_threads, secrets.token_hex(3),
-                args.idempotency_every, workdir, args.niceness)
+        run_wrk(
+            url,
+            bodies,
+            key,
+            args.warmup,
+            args.connections,
+            args.wrk_threads,
+            secrets.token_hex(3),
+            args.idempotency_every,
+            workdir,
+            args.niceness,
+        )
         if args.niceness:
             renice([master], args.niceness, whole_group=True)
-            renice(backend.service_pids.get("postgresql", lambda: [])(), args.niceness)  # our backends only
+            renice(
+                backend.service_pids.get("postgresql", lambda: [])(), args.niceness
+            )  # our backends only
         before = backend.count_rows()
-        meter = CpuMeter({"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids})
+        meter = CpuMeter(
+            {"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids}
+        )
         spy = profile_workers(master, args.seconds, profile, args.profile) if args.profile else None
         load = os.getloadavg()[0]
         meter.start()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        run = run_wrk(url, bodies, key, args.seconds, args.connections, args.wrk_threads, secrets.token_hex(3),
-                      args.idempotency_every, workdir, args.niceness)
+        run = run_wrk(
+            url,
+            bodies,
+            key,
+            args.seconds,
+            args.connections,
+            args.wrk_threads,
+            secrets.token_hex(3),
+            args.idempotency_every,
+            workdir,
+            args.niceness,
+        )
         after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = meter.stop()
         after = backend.count_rows()
         if spy is not None:
             spy.wait(timeout=args.seconds + 60)
-    cpu["wrk"] = (after_children.ru_utime + after_children.ru_stime) - (children.ru_utime + children.ru_stime)
+    cpu["wrk"] = (after_children.ru_utime + after_children.ru_stime) - (
+        children.ru_utime + children.ru_stime
+    )
     delta = {name: after[name] - before[name] for name in after}
     acknowledged = run["created"] - run["replayed"]
     seconds = run["duration_us"] / 1e6
-    per_report = {name: round(1000 * used / max(acknowledged, 1), 2) for name, used in cpu.items() if name != "machine"}
+    per_report = {
+        name: round(1000 * used / max(acknowledged, 1), 2)
+        for name, used in cpu.items()
+        if name != "machine"
+    }
     bench_total = sum(used for name, used in cpu.items() if name != "machine")
     result = {
         "server": label,
@@ -615,12 +834,23 @@ def measure(backend: Backend, key: str, config: ServerConfig | None, args: argpa
         "seconds": round(seconds, 2),
         "cpu_ms_per_report": per_report,
         "cpu_ms_per_report_total": round(sum(per_report.values()), 2),
+        "gunicorn_kernel_share": meter.kernel_share.get("gunicorn", 0.0),
         "other_processes_cores": round(max(cpu["machine"] - bench_total, 0.0) / seconds, 2),
+        # Throughput per core left to the bench: comparable between runs on a shared machine.
+        "reports_per_s_per_free_core": round(
+            acknowledged
+            / seconds
+            / max((os.cpu_count() or 1) - max(cpu["machine"] - bench_total, 0.0) / seconds, 0.1),
+            1,
+        ),
         "load_avg_before": round(load, 2),
     }
-    problems = [ln for ln in log.read_text(errors="replace").splitlines()
-                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", ln)
-                and "No hostname was supplied" not in ln]  # kombu's file-system transport, once per process
+    problems = [
+        ln
+        for ln in log.read_text(errors="replace").splitlines()
+        if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", ln)
+        and "No hostname was supplied" not in ln
+    ]  # kombu's file-system transport, once per process
     result["server_log_problems"] = len(problems)
     result["server_log_first_problem"] = problems[0][:300] if problems else ""
     if spy is not None and profile.exists():
@@ -632,17 +862,24 @@ def report_lines(db: str, r: dict) -> list[str]:
     verdict = "equal" if r["stored"] == r["acknowledged"] else "NOT EQUAL: a bug"
     cpu = ", ".join(f"{name} {ms:.2f}" for name, ms in r["cpu_ms_per_report"].items())
     lines = [
-        f"  {db} {r['server']}: {r['reports_per_s']:.1f} reports/s, latency p50 {r['p50_ms']:.1f} ms, "
-        f"p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms ({r['seconds']:.1f} s)",
-        f"    stored {r['stored']} / acknowledged {r['acknowledged']} ({verdict}); answers {r['answers']}; "
-        f"outbox rows {r['outbox_rows']}, enqueued on commit {r['enqueued_on_commit']}; "
-        f"idempotency records {r['idempotency_records']}, contacts {r['contacts']}, links {r['links']}",
-        f"    CPU ms per report: {cpu} (total {r['cpu_ms_per_report_total']:.2f}); other processes on the "
-        f"machine used {r['other_processes_cores']:.2f} cores meanwhile (load average before: {r['load_avg_before']})",
+        f"  {db} {r['server']}: {r['reports_per_s']:.1f} reports/s, latency p50 {r['p50_ms']:.1f} ms,"
+        f" p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms"
+        f" ({r['seconds']:.1f} s)",
+        f"    stored {r['stored']} / acknowledged {r['acknowledged']} ({verdict});"
+        f" answers {r['answers']}; outbox rows {r['outbox_rows']},"
+        f" enqueued on commit {r['enqueued_on_commit']}; idempotency records"
+        f" {r['idempotency_records']}, contacts {r['contacts']}, links {r['links']}",
+        f"    CPU ms per report: {cpu} (total {r['cpu_ms_per_report_total']:.2f};"
+        f" gunicorn's in the kernel: {100 * r['gunicorn_kernel_share']:.0f}%); other processes"
+        f" on the machine used {r['other_processes_cores']:.2f} cores meanwhile (load average"
+        f" before: {r['load_avg_before']}), so {r['reports_per_s_per_free_core']:.1f} reports/s"
+        " per core left to the bench",
     ]
     if r["server_log_problems"]:
-        lines.append(f"    server log: {r['server_log_problems']} warning/error lines, first: "
-                     f"{r['server_log_first_problem']}")
+        lines.append(
+            f"    server log: {r['server_log_problems']} warning/error lines, first: "
+            f"{r['server_log_first_problem']}"
+        )
     if r["socket_errors"] or not r["drained"]:
         lines.append(f"    socket errors {r['socket_errors']}; all answers awaited: {r['drained']}")
     return lines
@@ -653,32 +890,76 @@ def report_lines(db: str, r: dict) -> list[str]:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgres",
-                        help="comma-separated: sqlite, postgres (default both)")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (default both)",
+    )
     parser.add_argument("--seconds", type=int, default=20, help="measured sending time per run")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured run before each measurement")
-    parser.add_argument("--connections", type=int, default=8,
-                        help="wrk connections, closed loop (8 = the request slots of gunicorn.conf.py on 2 cores)")
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="unmeasured run before each measurement"
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=8,
+        help="wrk connections, closed loop (8 = the request slots of gunicorn.conf.py on 2 cores)",
+    )
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--idempotency-every", type=int, default=4,
-                        help="every Nth request carries an Idempotency-Key (0: none)")
-    parser.add_argument("--server", type=ServerConfig.parse, default=None,
-                        help="override gunicorn.conf.py, e.g. gthread/3x2 or sync/4")
-    parser.add_argument("--sweep", type=lambda s: [ServerConfig.parse(x) for x in s.split(",")], default=None,
-                        help="measure several server configs, e.g. sync/2,sync/4,gthread/3x2")
-    parser.add_argument("--niceness", type=int, default=0,
-                        help="run gunicorn, wrk and the bench's PostgreSQL backends at this niceness (e.g. -10 "
-                             "as root), so other work on a shared machine disturbs the figures less")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="extra server environment for a diagnostic run, e.g. TINGIA_RATELIMIT=0 "
-                             "(printed in the figures; not the production shape)")
-    parser.add_argument("--profile", choices=["cpu", "wall"], default=None,
-                        help="py-spy the workers during the measured run: cpu (GIL holders) or wall (waits too)")
+    parser.add_argument(
+        "--idempotency-every",
+        type=int,
+        default=4,
+        help="every Nth request carries an Idempotency-Key (0: none)",
+    )
+    parser.add_argument(
+        "--server",
+        type=ServerConfig.parse,
+        default=None,
+        help="override gunicorn.conf.py, e.g. gthread/3x2 or sync/4",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=lambda s: [ServerConfig.parse(x) for x in s.split(",")],
+        default=None,
+        help="measure several server configs, e.g. sync/2,sync/4,gthread/3x2",
+    )
+    parser.add_argument(
+        "--niceness",
+        type=int,
+        default=0,
+        help="run gunicorn, wrk and the bench's PostgreSQL backends at this niceness (e.g. -10 "
+        "as root), so other work on a shared machine disturbs the figures less",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra server environment for a diagnostic run, e.g. TINGIA_RATELIMIT=0 "
+        "(printed in the figures; not the production shape)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["cpu", "wall"],
+        default=None,
+        help="py-spy the workers during the measured run: cpu (GIL holders) or wall (waits too)",
+    )
     parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
-    parser.add_argument("--postgres-url", default=os.environ.get("TINGIA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--redis-url", default=os.environ.get("TINGIA_BENCH_REDIS", "redis://127.0.0.1:6379"))
-    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("TINGIA_BENCH_REDIS_DB", "13")))
-    parser.add_argument("--amqp-url", default=os.environ.get("TINGIA_BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672"))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TINGIA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("TINGIA_BENCH_REDIS", "redis://127.0.0.1:6379")
+    )
+    parser.add_argument(
+        "--redis-db", type=int, default=int(os.environ.get("TINGIA_BENCH_REDIS_DB", "13"))
+    )
+    parser.add_argument(
+        "--amqp-url",
+        default=os.environ.get("TINGIA_BENCH_AMQP", "amqp://guest:guest@127.0.0.1:5672"),
+    )
     args = parser.parse_args(argv)
     if args.connections % args.wrk_threads:
         parser.error("--connections must be a multiple of --wrk-threads")
@@ -701,7 +982,10 @@ def print_profile(profile: dict, mode: str) -> None:
     print(f"  profile: share of {what} inside requests ({profile['samples']} py-spy samples)")
     for name, pct in profile["groups_pct"].items():
         print(f"    {pct:5.1f}%  {name}")
-    for title, part in (("own time", "own_pct"), ("inclusive, project and library code", "inclusive_pct")):
+    for title, part in (
+        ("own time", "own_pct"),
+        ("inclusive, project and library code", "inclusive_pct"),
+    ):
         print(f"  top functions ({title}):")
         for name, pct in profile[part].items():
             print(f"    {pct:5.1f}%  {name}")
@@ -717,8 +1001,10 @@ def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path)
     factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
     with factory as backend:
         backend.env.update(item.split("=", 1) for item in args.set)
-        print(f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}"
-              + (f"; diagnostic overrides: {' '.join(args.set)}" if args.set else ""))
+        print(
+            f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}"
+            + (f"; diagnostic overrides: {' '.join(args.set)}" if args.set else "")
+        )
         key = prepare_database(backend.env)
         results = []
         for config in args.sweep or [args.server]:
@@ -727,16 +1013,26 @@ def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path)
             if result.get("profile"):
                 print_profile(result["profile"], args.profile)
             if result["stored"] != result["acknowledged"]:
-                print(f"  BUG: {db} stored {result['stored']} reports but acknowledged {result['acknowledged']}")
+                print(
+                    f"  BUG: {db} stored {result['stored']} reports "
+                    f"but acknowledged {result['acknowledged']}"
+                )
             results.append(result)
-        print(f"  outbox tasks waiting in the broker after the runs: {backend.broker_messages()} "
-              "(no worker was running)")
+        print(
+            f"  outbox tasks waiting in the broker after the runs: {backend.broker_messages()} "
+            "(no worker was running)"
+        )
     best = headline(results, 100.0)
     return {
-        f"{db}_reports_per_s": best["reports_per_s"], f"{db}_p50_ms": best["p50_ms"],
-        f"{db}_p99_ms": best["p99_ms"], f"{db}_stored": best["stored"], f"{db}_acknowledged": best["acknowledged"],
-        f"{db}_server": best["server"], f"{db}_cpu_ms_per_report": best["cpu_ms_per_report_total"],
+        f"{db}_reports_per_s": best["reports_per_s"],
+        f"{db}_p50_ms": best["p50_ms"],
+        f"{db}_p99_ms": best["p99_ms"],
+        f"{db}_stored": best["stored"],
+        f"{db}_acknowledged": best["acknowledged"],
+        f"{db}_server": best["server"],
+        f"{db}_cpu_ms_per_report": best["cpu_ms_per_report_total"],
         f"{db}_other_processes_cores": best["other_processes_cores"],
+        f"{db}_reports_per_s_per_free_core": best["reports_per_s_per_free_core"],
     }
 
 
@@ -749,10 +1045,13 @@ def main(argv: list[str]) -> int:
         workdir = Path(tmp)
         bodies = workdir / "bodies.jsonl"
         bodies.write_text("\n".join(report_bodies(args.bodies)) + "\n", encoding="utf-8")
-        print(f"load: wrk with {args.wrk_threads} thread(s) and {args.connections} connections, closed loop (each "
-              f"connection sends its next report when the last is answered, no fixed rate); {args.seconds} s "
-              f"measured after {args.warmup} s of warm-up; {args.bodies} distinct bodies, 1 request in "
-              f"{args.idempotency_every} with an Idempotency-Key; {os.cpu_count()} cores")
+        print(
+            f"load: wrk with {args.wrk_threads} thread(s) and {args.connections} connections,"
+            " closed loop (each connection sends its next report when the last is answered,"
+            f" no fixed rate); {args.seconds} s measured after {args.warmup} s of warm-up;"
+            f" {args.bodies} distinct bodies, 1 request in {args.idempotency_every} with an"
+            f" Idempotency-Key; {os.cpu_count()} cores"
+        )
         for db in args.databases:
             figures.update(run_database(db, args, bodies, workdir))
     figures["connections"] = args.connections

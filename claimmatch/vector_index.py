@@ -69,8 +69,8 @@ class ReadOnlyIndexError(RuntimeError):
 class AnnParams:
     """HNSW settings (see docs/benchmarks.md, bench/match_latency.py, for what they cost).
 
-    ``dtype`` is how usearch stores vectors: "f16" halves memory against "f32" (unit
-    vectors lose nothing that matters at f16 precision); "i8" quarters it. ``connectivity``
+    ``dtype`` is how usearch stores vectors: "f16" halves memory against "f32" and "i8"
+    quarters it, each at some cost in score precision and recall. ``connectivity``
     is the graph degree, ``expansion_add`` the build-time beam (lower builds faster, with a
     slightly worse graph) and ``expansion_search`` the query-time beam ("ef"): raise it for
     recall, lower it for speed; it can be changed on a loaded file.
@@ -442,7 +442,9 @@ class VectorIndex:
         total = self._rows.live_rows
         if k <= 0 or total == 0:
             return results
-        extra = 0 if exclude is None else min(len(exclude), total)
+        # Hidden claims are few next to the whole index, so ask for a little more than k and
+        # widen the search only for the queries that came back short.
+        extra = 0 if exclude is None else min(len(exclude), 2 * k)
         count = min(total, 2 * k + extra + 8)
         pending = np.arange(len(queries))
         while len(pending):
@@ -561,7 +563,8 @@ class VectorIndex:
         else:
             raise IndexFormatError(f"{path}: unknown index mode {header['mode']!r}")
         index._id_count = int(header.get("id_count")) if mmap else None
-        index._keepalive = (mapped, ann_blob, source)
+        # A mapped index must keep its mapping alive; a copied one must not pin the file bytes.
+        index._keepalive = (mapped, ann_blob, source) if mmap else ()
         return index
 
 

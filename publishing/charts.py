@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH = 600
-ROW = 44  # one category: its name on a line, its bar below
-BAR = 16
-COLUMN_AREA = 180
+WIDTH = 360  # drawing units; a phone shows them about 1:1, wider screens cap the width in CSS
+ROW = 38  # one category: its name on a line, its bar below
+BAR = 14
+COLUMN_AREA = 140
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class HChart:
     height: int
     bars: list[HBar]
     bar_height: int = BAR
+    width: int = WIDTH
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -39,11 +40,11 @@ class HChart:
 
 def horizontal(title: str, items: list[tuple[str, int]]) -> HChart:
     top = max((v for _, v in items), default=0) or 1
-    usable = WIDTH - 70
+    usable = WIDTH - 50
     bars = []
     for i, (label, value) in enumerate(items):
         width = usable * value / top
-        bars.append(HBar(label, value, i * ROW + 16, i * ROW + 22, round(width, 1), round(width + 6, 1)))
+        bars.append(HBar(label, value, i * ROW + 13, i * ROW + 18, round(width, 1), round(width + 5, 1)))
     return HChart(title, max(ROW, len(items) * ROW), bars)
 
 
@@ -63,8 +64,9 @@ class ColumnChart:
     title: str
     columns: list[Column]
     top: int
-    height: int = COLUMN_AREA + 40
+    height: int = COLUMN_AREA + 36
     base_y: int = COLUMN_AREA + 10
+    width: int = WIDTH
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -75,8 +77,8 @@ def columns(title: str, series: list[tuple[date, int]]) -> ColumnChart:
     top = max((v for _, v in series), default=0)
     scale = COLUMN_AREA / (top or 1)
     n = max(1, len(series))
-    step = (WIDTH - 40) / n
-    every = max(1, n // 6)
+    step = (WIDTH - 32) / n
+    every = max(1, n // 5)
     cols = []
     for i, (day, value) in enumerate(series):
         height = value * scale

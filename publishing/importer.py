@@ -37,6 +37,7 @@ from vntext import fold
 
 
 from .models import ImportedVerdict
+from .topic_pages import topic_from_slug
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_TITLE = 300
@@ -294,6 +295,9 @@ def parse_topic(raw: Any) -> str:
     for code, names in DEFAULT_NAMES.items():
         if key in {" ".join(fold(n).lower().split()) for n in names}:
             return code
+    code = topic_from_slug(_slug(text))  # "y tế" -> y-te -> health
+    if code:
+        return code
     raise RowError(f"unknown topic {text[:40]!r}")
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.roles import staff_required
 from verification.models import Verdict
 
-from . import charts, opendata, selectors, statistics
+from . import charts, opendata, selectors, stats
 from .api import report_link
 from .check import check as run_check
 from .claimreview import claim_review, json_ld
@@ -196,8 +196,8 @@ def check_page(request: HttpRequest) -> HttpResponse:
 
 def _stats_context(request: HttpRequest, staff: bool) -> dict[str, Any]:
     raw = request.GET.get("days", "")
-    days = int(raw) if raw.isdigit() and int(raw) in statistics.PERIODS else statistics.DEFAULT_PERIOD
-    stats = statistics.cached(days, staff=staff)
+    days = int(raw) if raw.isdigit() and int(raw) in stats.PERIODS else stats.DEFAULT_PERIOD
+    figures = stats.cached(days, staff=staff)
     from core.reference import PROVINCES, Channel, Platform
 
     topics = topic_names()
@@ -211,14 +211,14 @@ def _stats_context(request: HttpRequest, staff: bool) -> dict[str, Any]:
     province_names = {code: name for code, (name, _city, _former) in PROVINCES.items()}
     label_names = {info.code: info.name for info in label_choices()}
     context = {
-        "stats": stats, "days": days, "periods": statistics.PERIODS,
-        "per_day": charts.columns(_("Reports per day"), stats.per_day),
+        "stats": figures, "days": days, "periods": stats.PERIODS,
+        "per_day": charts.columns(_("Reports per day"), figures.per_day),
         "bars": [
-            charts.horizontal(_("Reports by channel"), named(stats.by_channel, channel_names)),
-            charts.horizontal(_("Reports by topic"), named(stats.by_topic, topics)),
-            charts.horizontal(_("Reports by platform"), named(stats.by_platform, platform_names)),
-            charts.horizontal(_("Reports by province"), named(stats.by_province, province_names)),
-            charts.horizontal(_("Published verdicts by label (all time)"), named(stats.verdicts_by_label, label_names)),
+            charts.horizontal(_("Reports by channel"), named(figures.by_channel, channel_names)),
+            charts.horizontal(_("Reports by topic"), named(figures.by_topic, topics)),
+            charts.horizontal(_("Reports by platform"), named(figures.by_platform, platform_names)),
+            charts.horizontal(_("Reports by province"), named(figures.by_province, province_names)),
+            charts.horizontal(_("Published verdicts by label (all time)"), named(figures.verdicts_by_label, label_names)),
         ],
         "staff": staff,
     }
@@ -226,8 +226,8 @@ def _stats_context(request: HttpRequest, staff: bool) -> dict[str, Any]:
         from verification.models import ClaimState
 
         context["bars"] += [
-            charts.horizontal(_("Claims by state (not dismissed)"), named(stats.claims_by_state, dict(ClaimState.choices))),
-            charts.horizontal(_("Published verdicts by topic"), named(stats.verdicts_by_topic, topics)),
+            charts.horizontal(_("Claims by state (not dismissed)"), named(figures.claims_by_state, dict(ClaimState.choices))),
+            charts.horizontal(_("Published verdicts by topic"), named(figures.verdicts_by_topic, topics)),
         ]
     return context
 

@@ -24,27 +24,30 @@ from .models import Claim, ClaimState, Referral
 
 VERIFIER = "demo-verifier"
 EDITOR = "demo-editor"
-# The original report of each demo rumour staged here (keys of intake.demo_reports).
-PUBLISHED_KEY = "la-oi-1"
-REVIEW_KEY = "vac-xin-soi-1"
-REFERRAL_KEY = "pha-san-1"
+# The original report of each demo rumour staged here (keys of intake.demo_reports); rumours
+# that publishing.demo does not conclude, so the two demo loaders never touch the same claim.
+PUBLISHED_KEY = "vo-dap-1"
+REVIEW_KEY = "thu-hoi-dat-1"
+REFERRAL_KEY = "bat-coc-1"
 
 PUBLISHED_TEXT = VerdictText(
-    title="Nước lá ổi không chữa khỏi tiểu đường tuýp 2",
-    claim_reviewed="Uống nước lá ổi non ba lần mỗi ngày chữa khỏi hẳn tiểu đường tuýp 2 sau mười ngày, "
-                   "không cần dùng thuốc.",
-    explanation="Không có nghiên cứu nào cho thấy nước lá ổi chữa khỏi tiểu đường tuýp 2. Đây là bệnh mạn "
-                "tính cần điều trị lâu dài theo chỉ định của bác sĩ; tự ý bỏ thuốc có thể gây biến chứng "
-                "nguy hiểm. (Nội dung minh họa cho bản demo.)",
-    sources=[{"title": "Hướng dẫn điều trị đái tháo đường (minh họa)", "url": "https://example.org/demo/dai-thao-duong"}],
+    title="Đập thủy điện Khe Mây không bị nứt, không có lệnh sơ tán",
+    claim_reviewed="Đập thủy điện Khe Mây đã nứt một đoạn dài và có thể vỡ trong đêm; dân vùng hạ du "
+                   "phải tự sơ tán ngay.",
+    explanation="Ban chỉ huy phòng chống thiên tai của tỉnh đã kiểm tra đập trong ngày: thân đập không có "
+                "vết nứt, mực nước hồ dưới mức cho phép. Không có lệnh sơ tán nào. Khi cần sơ tán, chính "
+                "quyền thông báo qua loa phát thanh và tin nhắn chính thức. (Nội dung minh họa cho bản demo.)",
+    sources=[{"title": "Thông báo của Ban chỉ huy phòng chống thiên tai (minh họa)",
+              "url": "https://example.org/demo/phong-chong-thien-tai"}],
 )
 REVIEW_TEXT = VerdictText(
-    title="Không có trẻ tử vong vì lô vắc xin sởi bị lỗi",
-    claim_reviewed="Lô vắc xin sởi tiêm đợt này bị lỗi và đã làm 5 trẻ tử vong ở trạm y tế xã.",
-    explanation="Cơ quan y tế địa phương xác nhận không ghi nhận ca tử vong nào sau tiêm; lô vắc xin đạt "
-                "yêu cầu kiểm định. (Nội dung minh họa cho bản demo.)",
-    sources=[{"title": "Thông báo của trung tâm kiểm soát bệnh tật (minh họa)",
-              "url": "https://example.org/demo/vac-xin-soi"}],
+    title="Quyết định thu hồi toàn bộ đất nông nghiệp của ba xã là giả mạo",
+    claim_reviewed="UBND tỉnh ra quyết định thu hồi toàn bộ đất nông nghiệp của ba xã làm khu công "
+                   "nghiệp và yêu cầu dân nộp sổ đỏ trước ngày 30.",
+    explanation="Văn phòng UBND tỉnh xác nhận không ban hành quyết định này; số hiệu văn bản không có "
+                "trong sổ văn bản đi, con dấu bị ghép. Thu hồi đất phải có thông báo và phương án bồi "
+                "thường công khai. (Nội dung minh họa cho bản demo.)",
+    sources=[{"title": "Xác nhận của Văn phòng UBND tỉnh (minh họa)", "url": "https://example.org/demo/ubnd-tinh"}],
 )
 
 
@@ -92,9 +95,9 @@ def stage_demo_claims() -> list[str]:
     referred = _claim_of(REFERRAL_KEY)
     if referred is not None and referred.state == ClaimState.NEW:
         _start(referred, verifier)
-        handling.refer(referred, verifier, agency="Ngân hàng Nhà nước (minh họa)",
-                       agency_kind=Referral.AgencyKind.MINISTRY,
-                       request="Đề nghị xác nhận tình hình thanh khoản của ngân hàng được nêu trong tin đồn.",
+        handling.refer(referred, verifier, agency="Công an tỉnh (minh họa)",
+                       agency_kind=Referral.AgencyKind.POLICE,
+                       request="Đề nghị xác nhận có vụ trẻ em bị bắt cóc trước cổng trường như tin đồn nêu không.",
                        deadline=timezone.localdate() + timedelta(days=3))
         actions.assign(referred, verifier, verifier)
     if referred is not None and referred.referrals.exists():

@@ -196,6 +196,17 @@ def test_hnsw_remove_and_add_after_switch(data):
     assert len(index) == 300 - 2 + 2
 
 
+def test_hnsw_search_widens_when_many_best_claims_are_hidden(data):
+    ids, vectors, queries = data
+    index = VectorIndex(16, exact_below=100, ann=ACCURATE)
+    index.add(ids, vectors)
+    ranked = [c for c, _ in brute_force(ids, vectors, queries[:1], 300)[0]]
+    hidden = np.array(ranked[:120])  # far more than the first look-up asks for
+    keep = ~np.isin(ids, hidden)
+    got = index.search(queries[:1], 5, exclude=hidden)
+    assert_same_hits(got, brute_force(ids[keep], vectors[keep], queries[:1], 5))
+
+
 # ---------------------------------------------------------------- files
 
 

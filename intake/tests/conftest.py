@@ -48,6 +48,13 @@ def assert_api_error(response, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+def vi_plural(singular: str, plural: str, count: int, **params: Any) -> str:
+    """A plural message as the site shows it by default (Vietnamese), HTML-escaped."""
+    with translation.override("vi"):
+        text = translation.ngettext(singular, plural, count)
+    return escape(text % {"count": count, **params})
+
+
 def field_codes(body: dict[str, Any], field: str) -> list[str]:
     return [item["code"] for item in body["fields"].get(field, [])]
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from intake.models import Report
 
-from .conftest import FORM, noisy_jpeg, png_bytes, png_declaring, vi
+from .conftest import FORM, noisy_jpeg, png_bytes, png_declaring, vi, vi_plural
 
 pytestmark = pytest.mark.django_db
 
@@ -127,16 +127,20 @@ def test_non_image_and_corrupt_uploads_are_refused_and_must_be_attached_again(we
               name="ghi-chu.png") in html
     assert vi("%(name)s is not an image we accept (JPEG, PNG, WebP, GIF or BMP), or it is damaged.",
               name="anh.jpg") in html
-    assert vi("You attached %(count)d files. Files are not kept when the form has a problem: "
-              "please attach them again.", count=2) in html
+    assert vi_plural("You attached %(count)d file. Files are not kept when the form has a problem: "
+                     "please attach it again.",
+                     "You attached %(count)d files. Files are not kept when the form has a problem: "
+                     "please attach them again.", 2) in html
     assert TEXT in html
 
 
 def test_files_are_said_to_be_dropped_when_another_field_is_wrong(web):
     response = web.post(FORM, {"text": TEXT, "province": "Atlantis", "images": [SimpleUploadedFile("a.png", png_bytes())]})
     assert response.status_code == 400
-    assert vi("You attached %(count)d file. Files are not kept when the form has a problem: "
-              "please attach it again.", count=1) in page(response)
+    assert vi_plural("You attached %(count)d file. Files are not kept when the form has a problem: "
+                     "please attach it again.",
+                     "You attached %(count)d files. Files are not kept when the form has a problem: "
+                     "please attach them again.", 1) in page(response)
 
 
 def test_an_image_over_five_megabytes_is_refused(web):

@@ -19,3 +19,13 @@ def _fresh_public_state(request):
         cache.clear()
     yield
     reset_index()
+
+
+def vi(message: str, plural: str | None = None, count: int = 1, **params) -> str:
+    """A message as the site shows it by default (Vietnamese), HTML-escaped like the page."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("vi"):
+        text = translation.ngettext(message, plural, count) if plural else translation.gettext(message)
+    return escape(text % params if params else text)

@@ -18,7 +18,7 @@ def published_verdict(title: str, claim: str = "", explanation: str = "", *, lab
                       report_count: int = 1, first_seen: datetime | None = None) -> Verdict:
     """A claim in the published state with its public verdict (indexed through the save signal)."""
     now = timezone.now()
-    published_at = published_at or now - timedelta(minutes=next(_seq))
+    published_at = published_at or now - timedelta(hours=6) + timedelta(seconds=next(_seq))  # later made, newer
     claim_text = claim or title
     row = Claim.objects.create(
         representative_text=claim_text, topic=topic, state=state, report_count=report_count,

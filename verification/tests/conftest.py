@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from core.roles import ADMIN, EDITOR, OPERATOR, VERIFIER
 from core.tests.staff_support import make_staff, sign_in
@@ -30,6 +31,13 @@ def _fresh_cache(request):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the source language); the site defaults to Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -64,6 +72,7 @@ def as_user(client):
     def sign(user: Any) -> Any:
         client.logout()
         client.defaults["HTTP_HOST"] = "127.0.0.1"
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return sign_in(client, user)
 
     return sign
