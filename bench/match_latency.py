@@ -53,6 +53,7 @@ PER_CLAIM = 2
 TOPIC_SIZE = 20
 CHUNK_CLAIMS = 20_000
 GEN_VERSION = 1
+CHECKPOINT_CHUNKS = 10  # save a resumable partial index every 200k claims
 TOPIC_WEIGHT = 0.8  # share of a claim's deviation that comes from its topic
 REWORD_NOISE = 0.35  # a rewording's extra deviation, relative to a claim's own spread
 K = 10
@@ -230,26 +231,42 @@ def index_path(cal: Calibration, n_claims: int, params: AnnParams) -> Path:
 
 
 def build_index(cal: Calibration, n_claims: int, params: AnnParams) -> tuple[Path, dict]:
+    """Build (or reuse) the saved index; a long build checkpoints so it can resume if stopped."""
     path = index_path(cal, n_claims, params)
     if path.exists():
         saved = VectorIndex.load(path)
         return path, {"build_s": saved.meta["build_s"], "build_cpu_s": saved.meta.get("build_cpu_s"),
                       "build_cached": True}
-    index = VectorIndex(DIM, ann=params)
+    partial = path.with_name(path.name + ".partial")
+    done, spent, cpu_spent = 0, 0.0, 0.0
+    if partial.exists():
+        index = VectorIndex.load(partial, mmap=False)
+        done = int(index.meta["claims_done"])
+        spent, cpu_spent = float(index.meta["build_s"]), float(index.meta["build_cpu_s"])
+    else:
+        index = VectorIndex(DIM, ann=params)
     started, cpu_started = time.perf_counter(), time.process_time()
+
+    def elapsed() -> tuple[float, float]:
+        return (round(spent + time.perf_counter() - started, 1),
+                round(cpu_spent + time.process_time() - cpu_started, 1))
+
     for chunk_no, start, size in chunks(n_claims):
+        if start < done:
+            continue
         _, vectors = claim_chunk(cal, chunk_no, size)
-        ids = np.repeat(np.arange(start, start + size), PER_CLAIM)
-        index.add(ids, vectors)
-        print(f"  built {start + size}/{n_claims} claims, {time.perf_counter() - started:.0f} s",
-              file=sys.stderr, flush=True)
-    build_s = time.perf_counter() - started
-    build_cpu_s = time.process_time() - cpu_started  # includes synthetic data generation
-    index.save(path, meta={"build_s": round(build_s, 1), "build_cpu_s": round(build_cpu_s, 1),
+        index.add(np.repeat(np.arange(start, start + size), PER_CLAIM), vectors)
+        wall, cpu = elapsed()
+        print(f"  built {start + size}/{n_claims} claims, {wall:.0f} s", file=sys.stderr, flush=True)
+        if (chunk_no + 1) % CHECKPOINT_CHUNKS == 0 and start + size < n_claims:
+            index.save(partial, meta={"claims_done": start + size, "build_s": wall, "build_cpu_s": cpu})
+    # build_s/build_cpu_s include generating the synthetic vectors and checkpoint writes.
+    build_s, build_cpu_s = elapsed()
+    index.save(path, meta={"build_s": build_s, "build_cpu_s": build_cpu_s,
                            "loadavg": os.getloadavg()})
+    partial.unlink(missing_ok=True)
     del index
-    return path, {"build_s": round(build_s, 1), "build_cpu_s": round(build_cpu_s, 1),
-                  "build_cached": False}
+    return path, {"build_s": build_s, "build_cpu_s": build_cpu_s, "build_cached": False}
 
 
 # ------------------------------------------------------------------ measuring child
@@ -377,9 +394,9 @@ def run_sizes(sizes: list[int], n_queries: int, params: AnnParams, e2e: int) -> 
     print(json.dumps(figures["calibration"]), flush=True)
     for n_claims in sizes:
         started = time.perf_counter()
+        path, build = build_index(cal, n_claims, params)
         queries, mix = make_queries(cal, n_claims, n_queries)
         truth = exact_top(cal, n_claims, queries)
-        path, build = build_index(cal, n_claims, params)
         result = {"claims": n_claims, "vectors": n_claims * PER_CLAIM, **build,
                   **measure(path, queries, truth, EF_VALUES, e2e if n_claims == max(sizes) else 0,
                             mix)}

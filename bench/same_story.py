@@ -14,11 +14,12 @@ every query stripped of diacritics. Rankings compared:
   BM25 and ranks) fitted with 5-fold cross-validation grouped by cluster, so no story is
   both trained and scored; the stripped queries reuse the models fitted on accented ones.
 
-Run: .venv/bin/python bench/same_story.py
+Run: .venv/bin/python bench/same_story.py   (--no-model: lexical signals only)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -95,6 +96,9 @@ def evaluate(per_query, gold, order_fn) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-model", action="store_true", help="lexical signals only")
+    args = parser.parse_args()
     docs = load_mds()
     embedder = E5Embedder()
     texts = [doc_text(d) for d in docs]
@@ -103,10 +107,14 @@ def main() -> None:
         {j for j in range(len(docs)) if clusters[j] == clusters[i] and j != i}
         for i in range(len(docs))
     ]
-    matcher = Matcher(MatchConfig(retrieve_k=K), embedder)
+    mode = "never" if args.no_model else "always"
+    matcher = Matcher(MatchConfig(retrieve_k=K, embed_query=mode), embedder)
     t0 = time.time()
     heads = [head_text(d) for d in docs]
-    vectors = form_vectors(embedder, "mds-heads", heads, is_query=False)
+    if args.no_model:
+        vectors = [None] * len(docs)
+    else:
+        vectors = form_vectors(embedder, "mds-heads", heads, is_query=False)
     for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
         matcher.add(i, text, vectors=vec)
     print(f"indexed {len(docs)} docs in {time.time() - t0:.0f}s", file=sys.stderr)
@@ -117,7 +125,10 @@ def main() -> None:
     }
     per_variant = {}
     for name, queries in variants.items():
-        qvecs = written_form_vectors(embedder, f"mds-q-{name}", queries, is_query=True)
+        if args.no_model:
+            qvecs = [None] * len(queries)
+        else:
+            qvecs = written_form_vectors(embedder, f"mds-q-{name}", queries, is_query=True)
         t1 = time.time()
         per_variant[name] = rankings(matcher, docs, queries, qvecs)
         print(f"{name}: {(time.time() - t1) / len(docs) * 1000:.0f} ms/query", file=sys.stderr)

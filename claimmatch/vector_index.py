@@ -402,9 +402,12 @@ class VectorIndex:
     def replace(self, ids: Sequence[int] | np.ndarray, vectors: np.ndarray) -> None:
         """Remove these claims and add their new vectors in one step, invisible half-way."""
         id_array = _id_array(ids)
+        matrix = _unit_rows(vectors, self.dim, "vectors")  # bad input must not lose the claim
+        if len(id_array) != len(matrix):
+            raise ValueError(f"got {len(id_array)} ids for {len(matrix)} vectors")
         with self._lock:
             self.remove(np.unique(id_array))
-            self.add(id_array, vectors)
+            self.add(id_array, matrix)
 
     def _check_writable(self) -> None:
         if self.read_only:

@@ -10,7 +10,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -98,8 +98,10 @@ def _int(value: str, name: str, default: int, low: int, high: int) -> int:
         raise QueryError("invalid_parameter", _("%(name)s must be a whole number.") % {"name": name})
     number = int(value)
     if not low <= number <= high:
-        raise QueryError("invalid_parameter", _("%(name)s must be between %(low)d and %(high)d.")
-                         % {"name": name, "low": low, "high": high})
+        raise QueryError(
+            "invalid_parameter",
+            _("%(name)s must be between %(low)d and %(high)d.") % {"name": name, "low": low, "high": high},
+        )
     return number
 
 
@@ -115,8 +117,10 @@ def _moment(value: str, name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise QueryError("invalid_parameter", _("%(name)s must be a date (YYYY-MM-DD) or an ISO 8601 time.")
-                         % {"name": name})
+        raise QueryError(
+            "invalid_parameter",
+            _("%(name)s must be a date (YYYY-MM-DD) or an ISO 8601 time.") % {"name": name},
+        )
     from django.utils import timezone
 
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
@@ -136,10 +140,20 @@ CHECK_DOCS: dict[str, Any] = {
         "Rate limited per address (partner keys: per key). For long texts use the page or keep the URL short."
     ),
     "parameters": [
-        {"in": "query", "name": "q", "schema": {"type": "string", "maxLength": checking.MAX_TEXT}, "required": False,
-         "description": "The text you received."},
-        {"in": "query", "name": "url", "schema": {"type": "string", "maxLength": checking.MAX_URL},
-         "required": False, "description": "A link to the post or page."},
+        {
+            "in": "query",
+            "name": "q",
+            "schema": {"type": "string", "maxLength": checking.MAX_TEXT},
+            "required": False,
+            "description": "The text you received.",
+        },
+        {
+            "in": "query",
+            "name": "url",
+            "schema": {"type": "string", "maxLength": checking.MAX_URL},
+            "required": False,
+            "description": "A link to the post or page.",
+        },
     ],
     "security": [{}],
 }
@@ -147,21 +161,50 @@ LIST_DOCS: dict[str, Any] = {
     "description": "Public verdicts, newest first, paginated; filter by topic code, label and publication date.",
     "parameters": [
         {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}, "required": False},
-        {"in": "query", "name": "page_size", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-         "required": False},
-        {"in": "query", "name": "topic", "schema": {"type": "string", "enum": list(SLUGS)}, "required": False},
-        {"in": "query", "name": "label", "schema": {"type": "string", "enum": list(Verdict.Label.values)},
-         "required": False},
-        {"in": "query", "name": "published_after", "schema": {"type": "string"}, "required": False,
-         "description": "YYYY-MM-DD or ISO 8601 time (inclusive)."},
-        {"in": "query", "name": "published_before", "schema": {"type": "string"}, "required": False,
-         "description": "YYYY-MM-DD or ISO 8601 time (exclusive)."},
+        {
+            "in": "query",
+            "name": "page_size",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "required": False,
+        },
+        {
+            "in": "query",
+            "name": "topic",
+            "schema": {"type": "string", "enum": list(SLUGS)},
+            "required": False,
+        },
+        {
+            "in": "query",
+            "name": "label",
+            "schema": {"type": "string", "enum": list(Verdict.Label.values)},
+            "required": False,
+        },
+        {
+            "in": "query",
+            "name": "published_after",
+            "schema": {"type": "string"},
+            "required": False,
+            "description": "YYYY-MM-DD or ISO 8601 time (inclusive).",
+        },
+        {
+            "in": "query",
+            "name": "published_before",
+            "schema": {"type": "string"},
+            "required": False,
+            "description": "YYYY-MM-DD or ISO 8601 time (exclusive).",
+        },
     ],
 }
 
 
-@router.get("/check", auth=PartnerKey(), response={200: CheckOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
-            summary="Check a text or link before sharing it", openapi_extra=CHECK_DOCS, url_name="api_check")
+@router.get(
+    "/check",
+    auth=PartnerKey(),
+    response={200: CheckOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Check a text or link before sharing it",
+    openapi_extra=CHECK_DOCS,
+    url_name="api_check",
+)
 def check(request: HttpRequest):  # noqa: ANN201
     caller: Caller = request.auth
     if caller.error:
@@ -177,8 +220,16 @@ def check(request: HttpRequest):  # noqa: ANN201
     names = topic_names()
     return {
         "found": result.found,
-        "matches": [{"verdict": verdict_summary(m.verdict, names), "score": m.score, "closeness": m.closeness,
-                     "closeness_label": m.closeness_label, "reasons": list(m.reasons)} for m in result.matches],
+        "matches": [
+            {
+                "verdict": verdict_summary(m.verdict, names),
+                "score": m.score,
+                "closeness": m.closeness,
+                "closeness_label": m.closeness_label,
+                "reasons": list(m.reasons),
+            }
+            for m in result.matches
+        ],
         "report_url": absolute(report_link(result.text, result.url)),
     }
 
@@ -191,8 +242,13 @@ def report_link(text: str, url: str) -> str:
     return "/phan-anh/" + ("?" + urlencode(params) if params else "")
 
 
-@router.get("/verdicts", response={200: VerdictPageOut, 400: ErrorOut, 404: ErrorOut},
-            summary="List published verdicts", openapi_extra=LIST_DOCS, url_name="api_verdicts")
+@router.get(
+    "/verdicts",
+    response={200: VerdictPageOut, 400: ErrorOut, 404: ErrorOut},
+    summary="List published verdicts",
+    openapi_extra=LIST_DOCS,
+    url_name="api_verdicts",
+)
 def list_verdicts(request: HttpRequest):  # noqa: ANN201
     get = request.GET
     try:
@@ -213,17 +269,31 @@ def list_verdicts(request: HttpRequest):  # noqa: ANN201
     total = qs.count()
     pages = max(1, math.ceil(total / size))
     if page > pages:
-        return error(404, "page_out_of_range", _("There is no page %(page)d: the results have %(pages)d page(s).")
-                     % {"page": page, "pages": pages})
+        return error(
+            404,
+            "page_out_of_range",
+            _("There is no page %(page)d: the results have %(pages)d page(s).")
+            % {"page": page, "pages": pages},
+        )
     names = topic_names()
-    rows = [verdict_summary(v, names) for v in qs[(page - 1) * size: page * size]]
-    return {"count": total, "page": page, "pages": pages, "page_size": size,
-            "next": _page_link(request, page + 1) if page < pages else None,
-            "previous": _page_link(request, page - 1) if page > 1 else None, "results": rows}
+    rows = [verdict_summary(v, names) for v in qs[(page - 1) * size : page * size]]
+    return {
+        "count": total,
+        "page": page,
+        "pages": pages,
+        "page_size": size,
+        "next": _page_link(request, page + 1) if page < pages else None,
+        "previous": _page_link(request, page - 1) if page > 1 else None,
+        "results": rows,
+    }
 
 
-@router.get("/verdicts/{verdict_id}", response={200: VerdictOut, 404: ErrorOut},
-            summary="One verdict, with its sources, history and ClaimReview", url_name="api_verdict")
+@router.get(
+    "/verdicts/{verdict_id}",
+    response={200: VerdictOut, 404: ErrorOut},
+    summary="One verdict, with its sources, history and ClaimReview",
+    url_name="api_verdict",
+)
 def get_verdict(request: HttpRequest, verdict_id: str):  # noqa: ANN201
     verdict = visible_verdict(int(verdict_id)) if verdict_id.isdigit() and len(verdict_id) < 19 else None
     if verdict is None:

@@ -83,6 +83,15 @@ def columns(title: str, series: list[tuple[date, int]]) -> ColumnChart:
     for i, (day, value) in enumerate(series):
         height = value * scale
         tick = day.strftime("%d/%m") if i % every == 0 else ""
-        cols.append(Column(day, value, round(30 + i * step, 1), round(COLUMN_AREA + 10 - height, 1),
-                           round(max(1.0, step * 0.7), 1), round(height, 1), tick))
+        cols.append(
+            Column(
+                day,
+                value,
+                round(30 + i * step, 1),
+                round(COLUMN_AREA + 10 - height, 1),
+                round(max(1.0, step * 0.7), 1),
+                round(height, 1),
+                tick,
+            )
+        )
     return ColumnChart(title, cols, top)

@@ -1,4 +1,4 @@
-""""Check before you share": which published verdicts a pasted text or link is about.
+""" "Check before you share": which published verdicts a pasted text or link is about.
 
 The claim-matching engine that groups reports (verification.matching) answers the
 question; only claims with a public verdict count. How close a match is comes from the
@@ -71,11 +71,15 @@ class CheckResult:
 
 def clean_text(raw: str) -> str:
     if len(raw) > MAX_TEXT * 4:
-        raise QueryError("text_too_long", _("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT})
+        raise QueryError(
+            "text_too_long", _("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT}
+        )
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else " " for ch in raw)
     text = text.strip()
     if len(text) > MAX_TEXT:
-        raise QueryError("text_too_long", _("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT})
+        raise QueryError(
+            "text_too_long", _("The text is too long (at most %(n)d characters).") % {"n": MAX_TEXT}
+        )
     return text
 
 
@@ -84,10 +88,14 @@ def clean_url(raw: str) -> str:
     if not url:
         return ""
     if len(url) > MAX_URL or any(unicodedata.category(ch) in ("Cc", "Cf") or ch.isspace() for ch in url):
-        raise QueryError("invalid_url", _("Enter one web address (a link starting with http:// or https://)."))
+        raise QueryError(
+            "invalid_url", _("Enter one web address (a link starting with http:// or https://).")
+        )
     parts = urlsplit(url if "://" in url else f"https://{url}")
     if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
-        raise QueryError("invalid_url", _("Enter one web address (a link starting with http:// or https://)."))
+        raise QueryError(
+            "invalid_url", _("Enter one web address (a link starting with http:// or https://).")
+        )
     return parts.geturl()
 
 
@@ -111,17 +119,22 @@ def check(raw_text: str = "", raw_url: str = "") -> CheckResult:
     candidates = matcher.query(text, [url] if url else [], k=RETRIEVE)
     if not candidates:
         return CheckResult(text, url, [])
-    by_claim = {v.claim_id: v for v in public_verdicts().filter(claim_id__in=[c.claim_id for c in candidates])}
+    by_claim = {
+        v.claim_id: v for v in public_verdicts().filter(claim_id__in=[c.claim_id for c in candidates])
+    }
     config = matcher.config
     matches = []
     for candidate in candidates:
         verdict = by_claim.get(candidate.claim_id)
         if verdict is None:
             continue
-        level = closeness(candidate.score, tuple(candidate.reasons), config.autolink_threshold,
-                          config.suggest_threshold)
+        level = closeness(
+            candidate.score, tuple(candidate.reasons), config.autolink_threshold, config.suggest_threshold
+        )
         if level is not None:
-            matches.append(CheckMatch(verdict, round(float(candidate.score), 4), level, tuple(candidate.reasons)))
+            matches.append(
+                CheckMatch(verdict, round(float(candidate.score), 4), level, tuple(candidate.reasons))
+            )
     order = {STRONG: 0, LIKELY: 1, PARTIAL: 2}
     matches.sort(key=lambda m: (order[m.closeness], -m.score, -m.verdict.pk))
     return CheckResult(text, url, matches[:MAX_RESULTS])

@@ -28,7 +28,11 @@ def organization() -> dict[str, Any]:
 
 def _appearance_links(verdict) -> list[str]:  # noqa: ANN001
     """Where the rumour was seen: links reported with it (canonical, tracking removed)."""
-    urls = [u for u in (verdict.claim.match_urls or []) if isinstance(u, str) and u.startswith(("http://", "https://"))]
+    urls = [
+        u
+        for u in (verdict.claim.match_urls or [])
+        if isinstance(u, str) and u.startswith(("http://", "https://"))
+    ]
     return urls[:MAX_APPEARANCES]
 
 
@@ -44,8 +48,12 @@ def _first_link(verdict) -> str:  # noqa: ANN001
     """The first link reported with this claim, if the reports are still there."""
     from intake.models import ReportLink
 
-    link = (ReportLink.objects.filter(report__claim_id=verdict.claim_id)
-            .order_by("report__received_at", "report_id", "position").values_list("canonical_url", "url").first())
+    link = (
+        ReportLink.objects.filter(report__claim_id=verdict.claim_id)
+        .order_by("report__received_at", "report_id", "position")
+        .values_list("canonical_url", "url")
+        .first()
+    )
     if link is None:
         return ""
     return link[0] or link[1]

@@ -42,7 +42,9 @@ F, D, T = Verdict.Label.FABRICATED, Verdict.Label.DISTORTED, Verdict.Label.TRUE
 
 DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
     DemoVerdict(
-        "la-oi-1", F, 70,
+        "la-oi-1",
+        F,
+        70,
         "Nước lá ổi không chữa khỏi tiểu đường tuýp 2 trong mười ngày",
         "Uống nước lá ổi non đun sôi ba lần mỗi ngày sẽ khỏi hẳn tiểu đường tuýp 2 sau mười ngày, "
         "không cần dùng thuốc.",
@@ -57,7 +59,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         correction="Bổ sung lời khuyên cho người bệnh đang dùng thảo dược.",
     ),
     DemoVerdict(
-        "cot-linh-dan-1", F, 90,
+        "cot-linh-dan-1",
+        F,
+        90,
         "“Thần dược” Cốt Linh Đan không được cấp phép chữa gout",
         "Viên Cốt Linh Đan được Bộ Y tế cấp phép và chữa khỏi gout, thoái hóa khớp sau 7 ngày.",
         "Tra cứu cơ sở dữ liệu thuốc và thực phẩm chức năng không thấy sản phẩm nào tên Cốt Linh Đan "
@@ -67,7 +71,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Tra cứu số đăng ký sản phẩm (ví dụ)", "https://example.org/tra-cuu/so-dang-ky"),),
     ),
     DemoVerdict(
-        "vac-xin-soi-1", F, 20,
+        "vac-xin-soi-1",
+        F,
+        20,
         "Không có trẻ tử vong vì lô vắc xin sởi bị lỗi",
         "Lô vắc xin sởi tiêm đợt này bị lỗi và đã làm 5 trẻ tử vong sau khi tiêm ở trạm y tế xã.",
         "Trung tâm Kiểm soát bệnh tật của tỉnh cho biết không ghi nhận ca tử vong nào sau tiêm vắc xin "
@@ -77,7 +83,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Thông báo của Trung tâm Kiểm soát bệnh tật (ví dụ)", "https://example.org/cdc/thong-bao-soi"),),
     ),
     DemoVerdict(
-        "nghi-hoc-1", F, 10,
+        "nghi-hoc-1",
+        F,
+        10,
         "Công văn cho học sinh Hà Nội nghỉ học hai tuần vì cúm A là giả",
         "Sở Giáo dục và Đào tạo Hà Nội ban hành công văn số 1587 cho học sinh toàn thành phố nghỉ học "
         "hai tuần để phòng cúm A.",
@@ -88,7 +96,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Trang thông tin của Sở Giáo dục và Đào tạo (ví dụ)", "https://example.org/so-gddt/thong-bao"),),
     ),
     DemoVerdict(
-        "sms-ngan-hang-1", F, 8,
+        "sms-ngan-hang-1",
+        F,
+        8,
         "Tin nhắn SVBank đòi cập nhật sinh trắc học qua đường link là lừa đảo",
         "SVBank nhắn tin yêu cầu khách hàng xác thực sinh trắc học tại đường link svbank-xacthuc trong "
         "24 giờ, nếu không tài khoản sẽ bị khóa.",
@@ -99,7 +109,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Cảnh báo của ngân hàng (ví dụ)", "https://example.org/svbank/canh-bao-lua-dao"),),
     ),
     DemoVerdict(
-        "hoan-tien-dien-1", F, 12,
+        "hoan-tien-dien-1",
+        F,
+        12,
         "Không có chuyện điện lực hoàn 450.000 đồng qua đường link",
         "Điện lực hoàn lại 450.000 đồng tiền điện do ghi sai chỉ số, khách bấm đường link và nhập số tài "
         "khoản để nhận tiền.",
@@ -109,7 +121,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Thông báo của công ty điện lực (ví dụ)", "https://example.org/dien-luc/canh-bao"),),
     ),
     DemoVerdict(
-        "fanpage-ca-si-1", T, 30,
+        "fanpage-ca-si-1",
+        T,
+        30,
         "Đúng: trang kêu gọi từ thiện mang tên ca sĩ Minh Khuê là trang giả mạo",
         "Trang Facebook kêu gọi chuyển tiền ủng hộ vùng lũ vào một tài khoản cá nhân không phải trang "
         "chính thức của ca sĩ Minh Khuê.",
@@ -120,7 +134,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Xác nhận của người quản lý (ví dụ)", "https://example.org/minh-khue/xac-nhan"),),
     ),
     DemoVerdict(
-        "pha-san-1", F, 16,
+        "pha-san-1",
+        F,
+        16,
         "Tin Ngân hàng Đông Phong sắp đóng cửa là bịa đặt",
         "Ngân hàng Đông Phong mất thanh khoản và sẽ bị đóng cửa vào thứ Sáu; người gửi tiền phải rút hết ngay.",
         "Cơ quan quản lý ngân hàng cho biết Đông Phong hoạt động bình thường, các chỉ số an toàn vốn trong "
@@ -130,7 +146,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Thông cáo của cơ quan quản lý (ví dụ)", "https://example.org/ngan-hang/thong-cao"),),
     ),
     DemoVerdict(
-        "dong-dat", F, 48,
+        "dong-dat",
+        F,
+        48,
         "Không ai dự báo được động đất 7,2 độ ở Kon Tum vào giờ chính xác",
         "Viện Vật lý Địa cầu dự báo động đất mạnh 7,2 độ richter ở Kon Tum vào 3 giờ sáng ngày 20.",
         "Viện Vật lý Địa cầu không đưa ra dự báo nào như vậy. Khoa học hiện nay chưa thể dự báo trước thời "
@@ -140,7 +158,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Bản tin động đất (ví dụ)", "https://example.org/dia-cau/ban-tin"),),
     ),
     DemoVerdict(
-        "clip-lu-cu", D, 6,
+        "clip-lu-cu",
+        D,
+        6,
         "Clip lũ quét cuốn trôi nhà không phải ở Lào Cai sáng nay",
         "Clip lũ quét cuốn trôi cả dãy nhà quay ở Lào Cai sáng nay.",
         "Đoạn video có thật nhưng được quay ở nước ngoài cách đây nhiều năm; bản gốc vẫn còn trên mạng với "
@@ -150,7 +170,9 @@ DEMO_VERDICTS: tuple[DemoVerdict, ...] = (
         (("Bản tin phòng chống thiên tai (ví dụ)", "https://example.org/phong-chong-thien-tai/ban-tin"),),
     ),
     DemoVerdict(
-        "phat-can-cuoc", D, 100,
+        "phat-can-cuoc",
+        D,
+        100,
         "Không mang căn cước không bị phạt 5 triệu đồng và giữ xe",
         "Từ tháng sau, người ra đường không mang căn cước bị phạt 5 triệu đồng và tạm giữ xe.",
         "Quy định về xuất trình giấy tờ tùy thân là có thật, nhưng mức phạt trong bài viết bị thổi phồng "
@@ -173,9 +195,18 @@ def _snapshot(verdict: Verdict, kind: str, at, note: str = "") -> None:  # noqa:
     if model is None:
         return
     seq = model.objects.filter(verdict=verdict).count() + 1
-    model.objects.create(verdict=verdict, seq=seq, kind=kind, label=verdict.label, title=verdict.title,
-                         claim_reviewed=verdict.claim_reviewed, explanation=verdict.explanation,
-                         sources=verdict.sources, note=note, at=at)
+    model.objects.create(
+        verdict=verdict,
+        seq=seq,
+        kind=kind,
+        label=verdict.label,
+        title=verdict.title,
+        claim_reviewed=verdict.claim_reviewed,
+        explanation=verdict.explanation,
+        sources=verdict.sources,
+        note=note,
+        at=at,
+    )
     if hasattr(verdict, "revision"):
         Verdict.objects.filter(pk=verdict.pk).update(revision=seq)
 
@@ -193,16 +224,22 @@ def publish_demo_verdict(item: DemoVerdict, claim: Claim, now) -> Verdict | None
     published = min(now - timedelta(minutes=30), claim.first_seen + timedelta(hours=item.hours_to_verdict))
     with transaction.atomic():
         verdict = Verdict.objects.create(
-            claim=claim, label=item.label, title=item.title, slug=_slug(item.title),
-            claim_reviewed=item.claim_reviewed, explanation=item.explanation,
-            sources=[{"title": t, "url": u} for t, u in item.sources], published_at=published,
+            claim=claim,
+            label=item.label,
+            title=item.title,
+            slug=_slug(item.title),
+            claim_reviewed=item.claim_reviewed,
+            explanation=item.explanation,
+            sources=[{"title": t, "url": u} for t, u in item.sources],
+            published_at=published,
         )
         _snapshot(verdict, "published", published)
         if item.correction:
             corrected = min(now - timedelta(minutes=5), published + timedelta(hours=6))
             _snapshot(verdict, "corrected", corrected, item.correction)
-        Claim.objects.filter(pk=claim.pk).update(state=ClaimState.PUBLISHED, concluded_at=published,
-                                                 updated_at=now)
+        Claim.objects.filter(pk=claim.pk).update(
+            state=ClaimState.PUBLISHED, concluded_at=published, updated_at=now
+        )
     return verdict
 
 
@@ -217,7 +254,11 @@ def load_demo_verdicts() -> tuple[int, int, list[str]]:
     added = present = 0
     missing = []
     for item in DEMO_VERDICTS:
-        report = Report.objects.select_related("claim").filter(tracking_code=demo_tracking_code(item.report_key)).first()
+        report = (
+            Report.objects.select_related("claim")
+            .filter(tracking_code=demo_tracking_code(item.report_key))
+            .first()
+        )
         if report is None or report.claim is None:
             missing.append(item.report_key)
             continue

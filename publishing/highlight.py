@@ -64,7 +64,11 @@ def snippet(text: str, terms: frozenset[str], words: int = SNIPPET_WORDS) -> Saf
     start_char = 0 if first == 0 else tokens[first][0]
     end_char = len(text) if last == len(tokens) else tokens[last - 1][1]
     piece = text[start_char:end_char]
-    spans = [(s - start_char, e - start_char) for s, e in tokens[first:last] if terms and word_keys(text[s:e]) & terms]
+    spans = [
+        (s - start_char, e - start_char)
+        for s, e in tokens[first:last]
+        if terms and word_keys(text[s:e]) & terms
+    ]
     body = _render(piece, spans)
     prefix = "… " if start_char > 0 else ""
     suffix = " …" if end_char < len(text) else ""

@@ -35,7 +35,6 @@ from core.topics import DEFAULT_NAMES
 from verification.models import Claim, ClaimState, Verdict
 from vntext import fold
 
-
 from .models import ImportedVerdict
 from .topic_pages import topic_from_slug
 
@@ -58,12 +57,42 @@ ALIASES: dict[str, tuple[str, ...]] = {
 CSV_NEED = {"title or claim": ("title", "claim"), "source id or url": ("source_id", "url")}
 
 LABEL_WORDS: dict[str, tuple[str, ...]] = {
-    Verdict.Label.FABRICATED: ("fabricated", "fake", "false", "fake news", "tin gia", "gia", "sai", "bia dat",
-                               "pants on fire", "hoax"),
-    Verdict.Label.DISTORTED: ("distorted", "misleading", "tin sai su that", "sai su that", "partly false",
-                              "mostly false", "half true", "xuyen tac", "sai lech", "gay hieu nham", "distorted news"),
-    Verdict.Label.TRUE: ("true", "tin xac thuc", "xac thuc", "dung", "correct", "accurate", "verified true",
-                         "mostly true", "chinh xac"),
+    Verdict.Label.FABRICATED: (
+        "fabricated",
+        "fake",
+        "false",
+        "fake news",
+        "tin gia",
+        "gia",
+        "sai",
+        "bia dat",
+        "pants on fire",
+        "hoax",
+    ),
+    Verdict.Label.DISTORTED: (
+        "distorted",
+        "misleading",
+        "tin sai su that",
+        "sai su that",
+        "partly false",
+        "mostly false",
+        "half true",
+        "xuyen tac",
+        "sai lech",
+        "gay hieu nham",
+        "distorted news",
+    ),
+    Verdict.Label.TRUE: (
+        "true",
+        "tin xac thuc",
+        "xac thuc",
+        "dung",
+        "correct",
+        "accurate",
+        "verified true",
+        "mostly true",
+        "chinh xac",
+    ),
 }
 _LABELS = {word: code for code, words in LABEL_WORDS.items() for word in words}
 BLOCK_TAGS = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>")
@@ -121,6 +150,7 @@ class RowError(ValueError):
 
 # --- reading files ------------------------------------------------------------------------------
 
+
 def detect_format(path: Path, given: str = "") -> str:
     if given:
         if given not in FORMATS:
@@ -133,8 +163,9 @@ def detect_format(path: Path, given: str = "") -> str:
         return "csv"
     if suffix in (".json", ".jsonld"):
         return "jsonld"
-    raise ImportFileError(f"Cannot tell the format of {path.name!r} from its name: pass --format "
-                          f"({', '.join(FORMATS)}).")
+    raise ImportFileError(
+        f"Cannot tell the format of {path.name!r} from its name: pass --format ({', '.join(FORMATS)})."
+    )
 
 
 def read_text(path: Path) -> str:
@@ -150,8 +181,10 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(f"The file is not UTF-8 text (first bad byte at offset {exc.start}, line {line}). "
-                              "Save it as UTF-8 and run the import again.") from None
+        raise ImportFileError(
+            f"The file is not UTF-8 text (first bad byte at offset {exc.start}, line {line}). "
+            "Save it as UTF-8 and run the import again."
+        ) from None
 
 
 def jsonl_records(text: str) -> Iterator[tuple[int, Any]]:
@@ -174,8 +207,10 @@ def csv_records(text: str) -> Iterator[tuple[int, Any]]:
     present = {canonical for canonical, names in ALIASES.items() if any(n in columns for n in names)}
     missing = [need for need, options in CSV_NEED.items() if not present.intersection(options)]
     if missing:
-        raise ImportFileError(f"The CSV file lacks required columns: {'; '.join(missing)} "
-                              f"(found: {', '.join(columns[:20]) or 'none'}).")
+        raise ImportFileError(
+            f"The CSV file lacks required columns: {'; '.join(missing)} "
+            f"(found: {', '.join(columns[:20]) or 'none'})."
+        )
     try:
         for record in reader:
             if None in record:
@@ -194,21 +229,26 @@ def jsonld_records(text: str) -> Iterator[tuple[int, Any]]:
     if isinstance(data, dict) and "@graph" in data:
         data = data["@graph"]
     elif isinstance(data, dict) and data.get("@type") == "ItemList":
-        data = [item.get("item", item) if isinstance(item, dict) else item for item in data.get("itemListElement", [])]
+        data = [
+            item.get("item", item) if isinstance(item, dict) else item
+            for item in data.get("itemListElement", [])
+        ]
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise ImportFileError("The JSON-LD file must hold a ClaimReview object or a list of them.")
-    for number, item in enumerate(data, start=1):
-        yield number, item
+    yield from enumerate(data, start=1)
 
 
 READERS: dict[str, Callable[[str], Iterator[tuple[int, Any]]]] = {
-    "jsonl": jsonl_records, "csv": csv_records, "jsonld": jsonld_records,
+    "jsonl": jsonl_records,
+    "csv": csv_records,
+    "jsonld": jsonld_records,
 }
 
 
 # --- cleaning one row -----------------------------------------------------------------------------
+
 
 def plain_text(value: Any, limit: int = MAX_TEXT) -> str:
     """Any cell as plain text: HTML reduced to its words, control characters removed."""
@@ -239,13 +279,17 @@ def pick(record: dict[str, Any], name: str) -> Any:
 
 def parse_label(raw: Any) -> str:
     if isinstance(raw, bool) or isinstance(raw, (int, float)):
-        raise RowError(f"label {raw!r} is a number, not a verdict label; use --label-column to ignore "
-                       "that column and --label to assign one")
+        raise RowError(
+            f"label {raw!r} is a number, not a verdict label; use --label-column to ignore "
+            "that column and --label to assign one"
+        )
     text = fold(plain_text(raw, 200)).lower().strip(" .!")
     code = _LABELS.get(" ".join(text.split()))
     if code is None:
-        raise RowError(f"unknown label {str(raw)[:40]!r} (expected fabricated, distorted or true, "
-                       "or Tin giả, Tin sai sự thật, Tin xác thực)")
+        raise RowError(
+            f"unknown label {str(raw)[:40]!r} (expected fabricated, distorted or true, "
+            "or Tin giả, Tin sai sự thật, Tin xác thực)"
+        )
     return code
 
 
@@ -355,9 +399,13 @@ def from_claimreview(item: dict[str, Any]) -> dict[str, Any]:
         appearances = [first, *appearances]
     return {
         "source_id": item.get("identifier") or item.get("@id"),
-        "url": item.get("url"), "title": item.get("name") or item.get("headline"),
-        "claim": item.get("claimReviewed"), "explanation": item.get("reviewBody") or item.get("description"),
-        "date": item.get("datePublished"), "topic": item.get("topic"), "sources": item.get("citation"),
+        "url": item.get("url"),
+        "title": item.get("name") or item.get("headline"),
+        "claim": item.get("claimReviewed"),
+        "explanation": item.get("reviewBody") or item.get("description"),
+        "date": item.get("datePublished"),
+        "topic": item.get("topic"),
+        "sources": item.get("citation"),
         "_rating": item.get("reviewRating"),
         "_appearances": [a.get("url") if isinstance(a, dict) else a for a in appearances],
     }
@@ -392,8 +440,21 @@ def clean_row(line: int, record: Any, options: Options) -> Row:
     raw_date = pick(record, "date")
     published = parse_date(raw_date) if raw_date not in (None, "") else timezone.now()
     appearances = [normalise_url(u) for u in record.get("_appearances", []) if u]
-    return Row(line, key[:500], title, claim, label, assigned, explanation, parse_sources(pick(record, "sources")),
-               parse_topic(pick(record, "topic")), published, raw_date in (None, ""), url, appearances[:20])
+    return Row(
+        line,
+        key[:500],
+        title,
+        claim,
+        label,
+        assigned,
+        explanation,
+        parse_sources(pick(record, "sources")),
+        parse_topic(pick(record, "topic")),
+        published,
+        raw_date in (None, ""),
+        url,
+        appearances[:20],
+    )
 
 
 def _row_label(record: dict[str, Any], is_review: bool, options: Options) -> tuple[str, bool]:
@@ -413,6 +474,7 @@ def _row_label(record: dict[str, Any], is_review: bool, options: Options) -> tup
 
 # --- writing ----------------------------------------------------------------------------------------
 
+
 def _slug(title: str) -> str:
     from django.utils.text import slugify
 
@@ -431,23 +493,41 @@ def _embedding(text: str) -> bytes | None:
 def store(row: Row, options: Options) -> Verdict:
     """Write one row's claim, verdict, provenance and search entry (inside a transaction)."""
     claim = Claim.objects.create(
-        representative_text=row.claim, topic=row.topic, state=ClaimState.PUBLISHED, report_count=0,
-        first_seen=row.published_at, last_seen=row.published_at, concluded_at=row.published_at,
-        created_at=row.published_at, match_urls=sorted(set(row.appearances))[:50], embedding=_embedding(row.claim),
+        representative_text=row.claim,
+        topic=row.topic,
+        state=ClaimState.PUBLISHED,
+        report_count=0,
+        first_seen=row.published_at,
+        last_seen=row.published_at,
+        concluded_at=row.published_at,
+        created_at=row.published_at,
+        match_urls=sorted(set(row.appearances))[:50],
+        embedding=_embedding(row.claim),
     )
     verdict = Verdict.objects.create(
-        claim=claim, label=row.label, title=row.title, slug=_slug(row.title), claim_reviewed=row.claim,
-        explanation=row.explanation, sources=row.sources, published_at=row.published_at,
+        claim=claim,
+        label=row.label,
+        title=row.title,
+        slug=_slug(row.title),
+        claim_reviewed=row.claim,
+        explanation=row.explanation,
+        sources=row.sources,
+        published_at=row.published_at,
     )
     ImportedVerdict.objects.create(
-        source_key=row.source_key, verdict=verdict, original_url=row.original_url,
-        source_file=options.source_file[:300], label_assigned=row.label_assigned, date_assigned=row.date_assigned,
+        source_key=row.source_key,
+        verdict=verdict,
+        original_url=row.original_url,
+        source_file=options.source_file[:300],
+        label_assigned=row.label_assigned,
+        date_assigned=row.date_assigned,
     )
     return verdict
 
 
-def import_records(records: Iterable[tuple[int, Any]], options: Options,
-                   progress: Callable[[], None] | None = None) -> ImportReport:
+def import_records(
+    records: Iterable[tuple[int, Any]], options: Options, progress: Callable[[], None] | None = None
+) -> ImportReport:
     report = ImportReport(dry_run=options.dry_run)
     seen: set[str] = set()
     known = set(ImportedVerdict.objects.values_list("source_key", flat=True))
@@ -495,8 +575,9 @@ def _key_hint(record: Any) -> str:
     return ""
 
 
-def import_file(path: Path, options: Options, fmt: str = "",
-                progress_factory: Callable[[int], Any] | None = None) -> ImportReport:
+def import_file(
+    path: Path, options: Options, fmt: str = "", progress_factory: Callable[[int], Any] | None = None
+) -> ImportReport:
     """Read, check and import one file. Raises ImportFileError for a file that cannot be read."""
     if options.label and options.label not in Verdict.Label.values:
         raise ImportFileError(f"--label must be one of {', '.join(Verdict.Label.values)}.")

@@ -34,9 +34,13 @@ def fold_verdict(title: str, claim_reviewed: str, explanation: str) -> tuple[str
 def entry_for(verdict) -> SearchEntry:  # noqa: ANN001 - verification.models.Verdict
     title_key, body_key = fold_verdict(verdict.title, verdict.claim_reviewed, verdict.explanation)
     return SearchEntry(
-        verdict_id=verdict.pk, title_key=title_key, body_key=body_key,
-        topic=verdict.claim.topic if verdict.claim_id else "", label=verdict.label,
-        published_at=verdict.published_at, verdict_updated_at=getattr(verdict, "updated_at", None),
+        verdict_id=verdict.pk,
+        title_key=title_key,
+        body_key=body_key,
+        topic=verdict.claim.topic if verdict.claim_id else "",
+        label=verdict.label,
+        published_at=verdict.published_at,
+        verdict_updated_at=getattr(verdict, "updated_at", None),
         indexed_at=timezone.now(),
     )
 
@@ -47,9 +51,12 @@ def refresh_entry(verdict) -> None:  # noqa: ANN001
         SearchEntry.objects.filter(verdict_id=verdict.pk).delete()
         return
     entry = entry_for(verdict)
-    SearchEntry.objects.update_or_create(verdict_id=verdict.pk, defaults={
-        f.name: getattr(entry, f.name) for f in SearchEntry._meta.concrete_fields if f.name != "verdict"
-    })
+    SearchEntry.objects.update_or_create(
+        verdict_id=verdict.pk,
+        defaults={
+            f.name: getattr(entry, f.name) for f in SearchEntry._meta.concrete_fields if f.name != "verdict"
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,8 @@ def verdict_stamp() -> Stamp:
     from verification.models import Verdict
 
     row = Verdict.objects.filter(published_at__isnull=False).aggregate(
-        n=Count("pk", filter=Q(unpublished_at__isnull=True)), latest=Max("updated_at"), top=Max("pk"))
+        n=Count("pk", filter=Q(unpublished_at__isnull=True)), latest=Max("updated_at"), top=Max("pk")
+    )
     return Stamp(row["n"], row["latest"], row["top"])
 
 
@@ -81,7 +89,7 @@ def reconcile(batch: int = 200) -> int:
     if orphans:
         SearchEntry.objects.filter(verdict_id__in=orphans).delete()
     for start in range(0, len(stale), batch):
-        _write_entries(stale[start:start + batch])
+        _write_entries(stale[start : start + batch])
     if orphans or stale:
         log.info("Search entries repaired: %d written, %d removed.", len(stale), len(orphans))
     return len(orphans) + len(stale)

@@ -20,8 +20,9 @@ class SearchEntry(models.Model):
     whose stamp differs from the verdict's is stale and is rebuilt.
     """
 
-    verdict = models.OneToOneField("verification.Verdict", on_delete=models.CASCADE,
-                                   primary_key=True, related_name="search_entry")
+    verdict = models.OneToOneField(
+        "verification.Verdict", on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
     title_key = models.TextField()
     body_key = models.TextField()
     topic = models.CharField(max_length=32, blank=True)
@@ -43,8 +44,9 @@ class ImportedVerdict(models.Model):
     """
 
     source_key = models.CharField(max_length=500, unique=True)
-    verdict = models.OneToOneField("verification.Verdict", on_delete=models.CASCADE,
-                                   related_name="import_record")
+    verdict = models.OneToOneField(
+        "verification.Verdict", on_delete=models.CASCADE, related_name="import_record"
+    )
     original_url = models.URLField(max_length=2000, blank=True)
     source_file = models.CharField(max_length=300, blank=True)
     label_assigned = models.BooleanField(default=False)

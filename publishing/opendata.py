@@ -32,8 +32,20 @@ from .urls_abs import absolute
 LICENSE_NAME = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ("id", "url", "title", "label", "label_name", "claim_reviewed", "explanation", "sources",
-           "topic", "topic_name", "published_at", "updated_at")
+COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "label",
+    "label_name",
+    "claim_reviewed",
+    "explanation",
+    "sources",
+    "topic",
+    "topic_name",
+    "published_at",
+    "updated_at",
+)
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -79,7 +91,8 @@ def write_json(fh) -> int:  # noqa: ANN001
     """A JSON document written piece by piece, so memory stays flat however many verdicts."""
     header = {
         "title": "Verdicts of the fake news reporting portal",
-        "license": LICENSE_NAME, "license_url": LICENSE_URL,
+        "license": LICENSE_NAME,
+        "license_url": LICENSE_URL,
         "source": absolute("/du-lieu-mo/"),
         "generated_at": timezone.now().isoformat(),
         "columns": list(COLUMNS),

@@ -41,11 +41,15 @@ def clean_query(raw: str, limit: int = MAX_QUERY_CHARS) -> str:
     from django.utils.translation import gettext as _
 
     if len(raw) > limit * 4:  # do not even normalise megabytes
-        raise QueryError("query_too_long", _("The search text is too long (at most %(n)d characters).") % {"n": limit})
+        raise QueryError(
+            "query_too_long", _("The search text is too long (at most %(n)d characters).") % {"n": limit}
+        )
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in raw)
     text = " ".join(text.split())
     if len(text) > limit:
-        raise QueryError("query_too_long", _("The search text is too long (at most %(n)d characters).") % {"n": limit})
+        raise QueryError(
+            "query_too_long", _("The search text is too long (at most %(n)d characters).") % {"n": limit}
+        )
     return text
 
 
@@ -99,9 +103,12 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
     ranked = ranked_ids(text)
     pages = max(1, math.ceil(len(ranked) / page_size))
     if page < 1 or page > min(pages, MAX_PAGE):
-        raise QueryError("page_out_of_range", _("There is no page %(page)d: the results have %(pages)d page(s).")
-                         % {"page": page, "pages": pages})
-    window = ranked[(page - 1) * page_size: page * page_size]
+        raise QueryError(
+            "page_out_of_range",
+            _("There is no page %(page)d: the results have %(pages)d page(s).")
+            % {"page": page, "pages": pages},
+        )
+    window = ranked[(page - 1) * page_size : page * page_size]
     verdicts = public_verdicts().in_bulk([pk for pk, _score in window])
     terms = frozenset(query_terms(text))
     hits = []
@@ -110,5 +117,13 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
         if verdict is None:  # withdrawn between ranking and reading
             continue
         body = verdict.claim_reviewed + "\n" + verdict.explanation
-        hits.append(Hit(verdict, score, highlight(verdict.title, terms), snippet(body, terms), label_info(verdict.label)))
+        hits.append(
+            Hit(
+                verdict,
+                score,
+                highlight(verdict.title, terms),
+                snippet(body, terms),
+                label_info(verdict.label),
+            )
+        )
     return SearchPage(text, len(ranked), page, pages, hits)

@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .indexing import Stamp, reconcile, verdict_stamp
+from . import freshness
+from .indexing import Stamp, reconcile
 from .models import SearchEntry
 
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 3  # a title word counts as three body words
 MAX_OVERLAY = 300  # changed verdicts kept in the overlay before the base is rebuilt
-CHECK_EVERY_SECONDS = 2.0  # how often a process asks the database whether verdicts changed
 
 
 def doc_terms(title_key: str, body_key: str) -> Counter[str]:
@@ -63,7 +62,9 @@ def _build_base(entries: list[tuple[int, str, str]]) -> _Base:
         for term, tf in terms.items():
             rows.setdefault(term, []).append(row)
             tfs.setdefault(term, []).append(tf)
-    postings = {t: (np.asarray(r, dtype=np.int32), np.asarray(tfs[t], dtype=np.float64)) for t, r in rows.items()}
+    postings = {
+        t: (np.asarray(r, dtype=np.int32), np.asarray(tfs[t], dtype=np.float64)) for t, r in rows.items()
+    }
     return _Base(ids, lengths, postings, {int(pk): row for row, pk in enumerate(ids)})
 
 
@@ -107,8 +108,11 @@ class SearchIndex:
                 keep = self.alive[rows]
                 rows, tfs = rows[keep], tfs[keep]
                 df = len(rows)
-            overlay_hits = [(pk, terms_[term], length) for pk, (terms_, length) in self.overlay.docs.items()
-                            if term in terms_]
+            overlay_hits = [
+                (pk, terms_[term], length)
+                for pk, (terms_, length) in self.overlay.docs.items()
+                if term in terms_
+            ]
             df += len(overlay_hits)
             idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
             idf_total += idf
@@ -159,33 +163,29 @@ class _Holder:
         self.index: SearchIndex | None = None
         self.stamp: Stamp | None = None
         self.versions: dict[int, object] = {}
-        self.checked_at = 0.0
-        self.dirty = False
 
 
 _holder = _Holder()
 
 
 def mark_changed() -> None:
-    """Called when this process saved a verdict: check the database on the next search."""
-    _holder.dirty = True
+    """Called when this process saved a verdict: look at the database on the next search."""
+    freshness.mark_changed()
 
 
 def reset_index() -> None:
     with _holder.lock:
         _holder.index, _holder.stamp, _holder.versions = None, None, {}
-        _holder.checked_at, _holder.dirty = 0.0, False
+    freshness.reset()
 
 
 def get_index() -> SearchIndex:
-    """The current snapshot, refreshed when the verdicts changed (checked every few seconds)."""
+    """The current snapshot, refreshed when the verdicts' change stamp moved."""
     holder = _holder
-    now = time.monotonic()
-    if holder.index is not None and not holder.dirty and now - holder.checked_at < CHECK_EVERY_SECONDS:
+    stamp = freshness.current()
+    if holder.index is not None and stamp == holder.stamp:
         return holder.index
     with holder.lock:
-        stamp = verdict_stamp()
-        holder.checked_at, holder.dirty = time.monotonic(), False
         if holder.index is not None and stamp == holder.stamp:
             return holder.index
         reconcile()
@@ -198,8 +198,12 @@ def get_index() -> SearchIndex:
             if len(changed) + len(removed) + holder.index.overlay_size > MAX_OVERLAY:
                 holder.index = build_index()
             elif changed or removed:
-                texts = {pk: (t, b) for pk, t, b in SearchEntry.objects.filter(verdict_id__in=changed)
-                         .values_list("verdict_id", "title_key", "body_key")}
+                texts = {
+                    pk: (t, b)
+                    for pk, t, b in SearchEntry.objects.filter(verdict_id__in=changed).values_list(
+                        "verdict_id", "title_key", "body_key"
+                    )
+                }
                 holder.index = holder.index.with_changes(texts, removed)
         holder.versions = versions
         holder.stamp = stamp

@@ -24,18 +24,26 @@ PUBLIC_TITLE_APPROVAL_FIELDS = ("public_title_approved_at", "public_title_approv
 
 def public_verdicts() -> QuerySet[Verdict]:
     """Published, not withdrawn, newest first (ties by id so every database agrees)."""
-    return (Verdict.objects.filter(published_at__isnull=False, unpublished_at__isnull=True)
-            .select_related("claim").order_by("-published_at", "-pk"))
+    return (
+        Verdict.objects.filter(published_at__isnull=False, unpublished_at__isnull=True)
+        .select_related("claim")
+        .order_by("-published_at", "-pk")
+    )
 
 
 def visible_verdict(pk: int) -> Verdict | None:
     """A verdict that has ever been published (a withdrawn one shows its notice), or None."""
-    return (Verdict.objects.filter(pk=pk, published_at__isnull=False)
-            .select_related("claim").first())
+    return Verdict.objects.filter(pk=pk, published_at__isnull=False).select_related("claim").first()
 
 
-def filter_verdicts(qs: QuerySet[Verdict], *, topic: str = "", label: str = "",
-                    since: datetime | None = None, until: datetime | None = None) -> QuerySet[Verdict]:
+def filter_verdicts(
+    qs: QuerySet[Verdict],
+    *,
+    topic: str = "",
+    label: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[Verdict]:
     if topic:
         qs = qs.filter(claim__topic=topic)
     if label:
@@ -92,10 +100,15 @@ def under_verification(limit: int = 5) -> UnderVerification:
     approval = next((f for f in PUBLIC_TITLE_APPROVAL_FIELDS if f in names), None)
     if title_field is None or approval is None:
         return UnderVerification(count, [])
-    approved: dict[str, Any] = ({f"{approval}__isnull": False} if approval.endswith("_at")
-                                else {approval: True})
-    titles = (open_claims.filter(**approved).exclude(**{title_field: ""})
-              .order_by("-last_seen", "-pk").values_list(title_field, flat=True)[:limit])
+    approved: dict[str, Any] = (
+        {f"{approval}__isnull": False} if approval.endswith("_at") else {approval: True}
+    )
+    titles = (
+        open_claims.filter(**approved)
+        .exclude(**{title_field: ""})
+        .order_by("-last_seen", "-pk")
+        .values_list(title_field, flat=True)[:limit]
+    )
     return UnderVerification(count, [t for t in titles if t])
 
 

@@ -32,15 +32,22 @@ def verdict_summary(verdict, names: dict[str, str] | None = None) -> dict[str, A
 
 def verdict_detail(verdict) -> dict[str, Any]:  # noqa: ANN001
     data = verdict_summary(verdict)
-    data.update({
-        "explanation": verdict.explanation,
-        "sources": [{"title": str(s.get("title", "")), "url": str(s.get("url", ""))}
-                    for s in (verdict.sources or []) if isinstance(s, dict)],
-        "withdrawn": verdict.unpublished_at is not None,
-        "withdrawn_at": verdict.unpublished_at.isoformat() if verdict.unpublished_at else None,
-        "withdrawal_reason": verdict.unpublish_reason if verdict.unpublished_at else "",
-        "revisions": [{"seq": r.seq, "kind": r.kind, "at": r.at.isoformat(), "note": r.note}
-                      for r in revisions(verdict)],
-        "claim_review": claim_review(verdict, (translation.get_language() or "vi")[:2]),
-    })
+    data.update(
+        {
+            "explanation": verdict.explanation,
+            "sources": [
+                {"title": str(s.get("title", "")), "url": str(s.get("url", ""))}
+                for s in (verdict.sources or [])
+                if isinstance(s, dict)
+            ],
+            "withdrawn": verdict.unpublished_at is not None,
+            "withdrawn_at": verdict.unpublished_at.isoformat() if verdict.unpublished_at else None,
+            "withdrawal_reason": verdict.unpublish_reason if verdict.unpublished_at else "",
+            "revisions": [
+                {"seq": r.seq, "kind": r.kind, "at": r.at.isoformat(), "note": r.note}
+                for r in revisions(verdict)
+            ],
+            "claim_review": claim_review(verdict, (translation.get_language() or "vi")[:2]),
+        }
+    )
     return data

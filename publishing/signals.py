@@ -34,7 +34,9 @@ def _changed() -> None:
 
 
 @receiver(post_save, sender=Claim, dispatch_uid="publishing.claim_saved")
-def claim_saved(sender: Any, instance: Claim, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
+def claim_saved(
+    sender: Any, instance: Claim, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
     """A published claim's topic lives on the claim: keep the entry's copy of it right."""
     if created or raw or instance.state != ClaimState.PUBLISHED:
         return

@@ -46,7 +46,8 @@ class PageSitemap(_SiteUrlSitemap):
 
     def items(self) -> list[str]:
         return ["/", "/xac-minh/", "/kiem-tra/", "/tim-kiem/", "/thong-ke/", "/du-lieu-mo/", "/phan-anh/"] + [
-            f"/chu-de/{slug}/" for slug in SLUGS.values()]
+            f"/chu-de/{slug}/" for slug in SLUGS.values()
+        ]
 
     def location(self, item: str) -> str:
         return item

@@ -55,8 +55,14 @@ def _grouped(qs, name: str) -> dict[str, int]:  # noqa: ANN001
 
 def reports_per_day(since: datetime, days: int) -> list[tuple[date, int]]:
     tz = timezone.get_current_timezone()
-    rows = (Report.objects.filter(received_at__gte=since).annotate(day=TruncDate("received_at", tzinfo=tz))
-            .order_by().values("day").annotate(n=Count("pk")).values_list("day", "n"))
+    rows = (
+        Report.objects.filter(received_at__gte=since)
+        .annotate(day=TruncDate("received_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
     counts = {day: n for day, n in rows}
     first = timezone.localdate(since)
     return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days + 1)]
@@ -80,11 +86,17 @@ def time_to_verdict(since: datetime) -> dict[str, float | None]:
 
     Verdicts without a report (imported from an archive) have no first report and are left out.
     """
-    rows = (public_verdicts().filter(published_at__gte=since, claim__report_count__gt=0)
-            .values_list("published_at", "claim__first_seen"))
+    rows = (
+        public_verdicts()
+        .filter(published_at__gte=since, claim__report_count__gt=0)
+        .values_list("published_at", "claim__first_seen")
+    )
     hours = [max(0.0, (published - first).total_seconds() / 3600) for published, first in rows if first]
-    return {"count": len(hours), "median": pystats.median(hours) if hours else None,
-            "p90": percentile(hours, 90)}
+    return {
+        "count": len(hours),
+        "median": pystats.median(hours) if hours else None,
+        "p90": percentile(hours, 90),
+    }
 
 
 def compute(days: int, *, staff: bool = False) -> Stats:
@@ -93,12 +105,18 @@ def compute(days: int, *, staff: bool = False) -> Stats:
     reports = Report.objects.filter(received_at__gte=since)
     verdicts = public_verdicts()
     stats = Stats(
-        days=days, since=since, reports_total=reports.count(), per_day=reports_per_day(since, days),
-        by_channel=_grouped(reports, "channel"), by_topic=_grouped(reports, "topic"),
-        by_platform=_grouped(reports, "platform"), by_province=_grouped(reports, "province"),
+        days=days,
+        since=since,
+        reports_total=reports.count(),
+        per_day=reports_per_day(since, days),
+        by_channel=_grouped(reports, "channel"),
+        by_topic=_grouped(reports, "topic"),
+        by_platform=_grouped(reports, "platform"),
+        by_province=_grouped(reports, "province"),
         verdicts_by_label=_grouped(verdicts, "label"),
         verdicts_in_period=verdicts.filter(published_at__gte=since).count(),
-        hours_to_verdict=time_to_verdict(since), takedowns=takedown_counts(),
+        hours_to_verdict=time_to_verdict(since),
+        takedowns=takedown_counts(),
     )
     if staff:
         stats.claims_by_state = _grouped(Claim.objects.exclude(state=ClaimState.DISMISSED), "state")

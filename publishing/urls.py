@@ -20,6 +20,11 @@ urlpatterns = [
     path("thong-ke/", views.statistics_page, name="statistics"),
     path("du-lieu-mo/", views.open_data, name="open_data"),
     path("du-lieu-mo/xac-minh.<str:fmt>", views.open_data_file, name="open_data_file"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS, "template_name": "publishing/sitemap.xml"}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "publishing/sitemap.xml"},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -122,16 +122,38 @@ def verdict_slug(title: str) -> str:
     return (slugify(fold(title).replace("đ", "d").replace("Đ", "D")) or "xac-minh")[:100]
 
 
+def _draft_fields(label: str, text: VerdictText) -> dict[str, Any]:
+    return {"label": label, "title": text.title.strip()[:300], "claim_reviewed": text.claim_reviewed.strip(),
+            "explanation": text.explanation.strip(), "sources": text.sources}
+
+
 def _write_verdict(claim: Claim, label: str, text: VerdictText) -> Verdict:
+    """Save the draft: on the Verdict row before its first publication, else beside it.
+
+    A verdict that was published and withdrawn keeps its public text (its page shows the
+    withdrawal notice over that text); the new draft waits in `Claim.verdict_draft` until
+    another editor approves it.
+    """
     verdict = Verdict.objects.filter(claim=claim).first() or Verdict(claim=claim)
-    verdict.label = label
-    verdict.title = text.title.strip()[:300]
+    fields = _draft_fields(label, text)
+    if verdict.published_at is not None:
+        Claim.objects.filter(pk=claim.pk).update(verdict_draft=fields)
+        claim.verdict_draft = fields
+        return verdict
+    for name, value in fields.items():
+        setattr(verdict, name, value)
     verdict.slug = verdict_slug(verdict.title)
-    verdict.claim_reviewed = text.claim_reviewed.strip()
-    verdict.explanation = text.explanation.strip()
-    verdict.sources = text.sources
     verdict.save()
     return verdict
+
+
+def draft_of(claim: Claim, verdict: Verdict | None) -> dict[str, Any]:
+    """The verdict text under work or review: the pending draft, or the verdict row itself."""
+    if claim.verdict_draft:
+        return dict(claim.verdict_draft)
+    if verdict is None:
+        return {}
+    return {name: getattr(verdict, name) for name in ("label", "title", "claim_reviewed", "explanation", "sources")}
 
 
 def save_draft(claim: Claim, actor: Any, outcome: str, text: VerdictText, *,
@@ -195,9 +217,15 @@ def approve(claim: Claim, actor: Any, *, expected_version: int | None = None) ->
         outcome = current.proposed_outcome
         if outcome in PUBLIC_LABELS:
             verdict = Verdict.objects.filter(claim=current).first()
-            if verdict is None or verdict.label != outcome:
+            if verdict is None or draft_of(current, verdict).get("label") != outcome:
                 raise IllegalTransition(_("The proposed verdict is missing; send the claim back."))
             transition(current, ClaimState.PUBLISHED, actor, detail={"verdict_id": verdict.pk, "label": outcome})
+            if current.verdict_draft:  # a republication: the approved draft becomes the public text
+                for name, value in current.verdict_draft.items():
+                    setattr(verdict, name, value)
+                verdict.slug = verdict_slug(verdict.title)
+                verdict.save()
+                Claim.objects.filter(pk=current.pk).update(verdict_draft={})
             _publish(verdict, proposed_by=current.proposed_by, approved_by=actor)
             schedule_claim_notifications(verdict)
         else:

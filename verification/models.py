@@ -77,6 +77,10 @@ class Claim(models.Model):
                                     on_delete=models.SET_NULL, related_name="proposed_claims")
     proposed_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
+    # A new draft for a verdict that was published before (then withdrawn): kept here so the
+    # withdrawn verdict's public page keeps showing the text that was published until the
+    # draft is approved. {"label", "title", "claim_reviewed", "explanation", "sources"}.
+    verdict_draft = models.JSONField(default=dict, blank=True)
     # Reports auto-linked after the verdict was published: the rumour is resurfacing.
     resurfaced_count = models.PositiveIntegerField(default=0)
     last_resurfaced_at = models.DateTimeField(null=True, blank=True)

@@ -115,6 +115,9 @@ def test_replace_swaps_a_claims_vectors(data):
     hits = index.search(target, 2)[0]
     assert {hits[0][0], hits[1][0]} == {100, 300}
     assert index.vector_count == 600
+    with pytest.raises(ValueError, match="NaN"):
+        index.replace([300], np.full((1, 16), np.nan))
+    assert index.search(target, 2)[0] == hits  # a rejected replacement keeps the old vectors
 
 
 def test_exclude_hides_claims_and_still_fills_k(data):

@@ -8,11 +8,14 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_public_state(request):
     """Each test starts with no in-memory search index and (for database tests) an empty cache."""
+    from publishing import page_cache
     from publishing.search_index import reset_index
 
     reset_index()
+    page_cache.clear()
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(
-        {"db", "transactional_db", "live_server"} & set(request.fixturenames))
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
     if uses_db:
         from django.core.cache import cache
 

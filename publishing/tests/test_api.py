@@ -16,25 +16,48 @@ pytestmark = pytest.mark.django_db
 def test_list_is_newest_first_paginated_and_filterable(web):
     now = timezone.now()
     old = published_verdict("Tin cũ về y tế", published_at=now - timedelta(days=40), topic="health")
-    scam = published_verdict("Đường link lừa đảo", published_at=now - timedelta(days=2), topic="scam_link",
-                             label="distorted")
-    new = published_verdict("Tin mới về y tế", published_at=now - timedelta(hours=1), topic="health", label="true")
+    scam = published_verdict(
+        "Đường link lừa đảo", published_at=now - timedelta(days=2), topic="scam_link", label="distorted"
+    )
+    new = published_verdict(
+        "Tin mới về y tế", published_at=now - timedelta(hours=1), topic="health", label="true"
+    )
     body = web.get("/api/v1/verdicts").json()
     assert [r["id"] for r in body["results"]] == [new.pk, scam.pk, old.pk]
     assert body["count"] == 3 and body["pages"] == 1 and body["next"] is None
     paged = web.get("/api/v1/verdicts", {"page_size": 2, "page": 2}).json()
     assert [r["id"] for r in paged["results"]] == [old.pk] and paged["previous"].endswith("page=1")
-    assert [r["id"] for r in web.get("/api/v1/verdicts", {"topic": "health"}).json()["results"]] == [new.pk, old.pk]
-    assert [r["id"] for r in web.get("/api/v1/verdicts", {"topic": "duong-link-lua-dao"}).json()["results"]] == [scam.pk]
+    assert [r["id"] for r in web.get("/api/v1/verdicts", {"topic": "health"}).json()["results"]] == [
+        new.pk,
+        old.pk,
+    ]
+    assert [
+        r["id"] for r in web.get("/api/v1/verdicts", {"topic": "duong-link-lua-dao"}).json()["results"]
+    ] == [scam.pk]
     assert [r["id"] for r in web.get("/api/v1/verdicts", {"label": "true"}).json()["results"]] == [new.pk]
     since = (now - timedelta(days=7)).date().isoformat()
-    assert {r["id"] for r in web.get("/api/v1/verdicts", {"published_after": since}).json()["results"]} == {new.pk, scam.pk}
-    assert [r["id"] for r in web.get("/api/v1/verdicts", {"published_before": since}).json()["results"]] == [old.pk]
+    assert {r["id"] for r in web.get("/api/v1/verdicts", {"published_after": since}).json()["results"]} == {
+        new.pk,
+        scam.pk,
+    }
+    assert [r["id"] for r in web.get("/api/v1/verdicts", {"published_before": since}).json()["results"]] == [
+        old.pk
+    ]
 
 
-@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "-1"}, {"page": "x"}, {"page_size": "1000"},
-                                    {"topic": "nope"}, {"label": "maybe"}, {"published_after": "yesterday"},
-                                    {"published_before": "2025-13-45"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "x"},
+        {"page_size": "1000"},
+        {"topic": "nope"},
+        {"label": "maybe"},
+        {"published_after": "yesterday"},
+        {"published_before": "2025-13-45"},
+    ],
+)
 def test_bad_parameters_get_a_clear_400(web, params):
     response = web.get("/api/v1/verdicts", params)
     assert response.status_code == 400
@@ -49,9 +72,13 @@ def test_page_past_the_end_is_404(web):
 
 
 def test_detail_and_unknown_ids(web):
-    verdict = published_verdict("Tin về vắc xin", sources=[{"title": "Bộ Y tế", "url": "https://example.org/a"}])
+    verdict = published_verdict(
+        "Tin về vắc xin", sources=[{"title": "Bộ Y tế", "url": "https://example.org/a"}]
+    )
     body = web.get(f"/api/v1/verdicts/{verdict.pk}").json()
-    assert body["title"] == "Tin về vắc xin" and body["sources"] == [{"title": "Bộ Y tế", "url": "https://example.org/a"}]
+    assert body["title"] == "Tin về vắc xin" and body["sources"] == [
+        {"title": "Bộ Y tế", "url": "https://example.org/a"}
+    ]
     assert body["claim_review"]["@type"] == "ClaimReview" and body["withdrawn"] is False
     for bad in ("999999", "abc", "1e3", "99999999999999999999999"):
         response = web.get(f"/api/v1/verdicts/{bad}")

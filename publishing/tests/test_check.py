@@ -1,4 +1,4 @@
-""""Check before you share": the matching engine, public verdicts only, plain answers, limits."""
+""" "Check before you share": the matching engine, public verdicts only, plain answers, limits."""
 
 from __future__ import annotations
 
@@ -15,10 +15,14 @@ from .factories import published_verdict
 
 pytestmark = pytest.mark.django_db
 
-RUMOUR = ("Đun sôi một nắm lá ổi non, uống ba lần mỗi ngày là khỏi hẳn tiểu đường tuýp 2 sau mười ngày, "
-          "không cần dùng thuốc của bác sĩ nữa")
-UNACCENTED = ("Dun soi mot nam la oi non, uong ba lan moi ngay la khoi han tieu duong tuyp 2 sau muoi ngay, "
-              "khong can dung thuoc cua bac si nua")
+RUMOUR = (
+    "Đun sôi một nắm lá ổi non, uống ba lần mỗi ngày là khỏi hẳn tiểu đường tuýp 2 sau mười ngày, "
+    "không cần dùng thuốc của bác sĩ nữa"
+)
+UNACCENTED = (
+    "Dun soi mot nam la oi non, uong ba lan moi ngay la khoi han tieu duong tuyp 2 sau muoi ngay, "
+    "khong can dung thuoc cua bac si nua"
+)
 POST = "https://www.facebook.com/groups/suckhoe.test/posts/4102938475610001/"
 
 
@@ -42,8 +46,11 @@ def test_a_link_alone_finds_the_verdict(verdict):
 
 
 def test_claims_without_a_public_verdict_are_never_returned(verdict):
-    published_verdict("Bản nháp chưa công bố", "Khẩn cấp đập thủy điện Khe Mây đã nứt có thể vỡ trong đêm nay",
-                      state=ClaimState.AWAITING_REVIEW)
+    published_verdict(
+        "Bản nháp chưa công bố",
+        "Khẩn cấp đập thủy điện Khe Mây đã nứt có thể vỡ trong đêm nay",
+        state=ClaimState.AWAITING_REVIEW,
+    )
     from verification.models import Verdict
 
     Verdict.objects.filter(title="Bản nháp chưa công bố").update(published_at=None)
@@ -51,7 +58,9 @@ def test_claims_without_a_public_verdict_are_never_returned(verdict):
 
 
 def test_nothing_known_says_so_and_offers_a_prefilled_report(web, verdict):
-    response = web.post("/kiem-tra/", {"text": "Giá xăng giảm mạnh từ tuần sau theo nguồn tin riêng", "url": ""})
+    response = web.post(
+        "/kiem-tra/", {"text": "Giá xăng giảm mạnh từ tuần sau theo nguồn tin riêng", "url": ""}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "/phan-anh/?text=" in page
@@ -71,14 +80,17 @@ def test_the_page_and_the_api_give_the_same_answer(web, verdict):
     assert urlsplit(empty["report_url"]).path == "/phan-anh/"
 
 
-@pytest.mark.parametrize(("text", "url", "code"), [
-    ("", "", "empty"),
-    ("   \n\t ", "", "empty"),
-    ("x" * (MAX_TEXT + 1), "", "text_too_long"),
-    ("", "javascript:alert(1)", "invalid_url"),
-    ("", "not a link at all", "invalid_url"),
-    ("", "https://exa mple.com/", "invalid_url"),
-])
+@pytest.mark.parametrize(
+    ("text", "url", "code"),
+    [
+        ("", "", "empty"),
+        ("   \n\t ", "", "empty"),
+        ("x" * (MAX_TEXT + 1), "", "text_too_long"),
+        ("", "javascript:alert(1)", "invalid_url"),
+        ("", "not a link at all", "invalid_url"),
+        ("", "https://exa mple.com/", "invalid_url"),
+    ],
+)
 def test_bad_input_is_refused_with_a_reason(web, text, url, code):
     with pytest.raises(QueryError) as info:
         check(text, url)
@@ -89,8 +101,16 @@ def test_bad_input_is_refused_with_a_reason(web, text, url, code):
     assert response.json()["error"] in {code, "empty"}
 
 
-@pytest.mark.parametrize("text", ["' OR 1=1; --", "<script>alert('x')</script>", "\x07\x1b[31m tin",
-                                  "{{ settings.SECRET_KEY }}", "\u202etin gia\u200b"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "' OR 1=1; --",
+        "<script>alert('x')</script>",
+        "\x07\x1b[31m tin",
+        "{{ settings.SECRET_KEY }}",
+        "\u202etin gia\u200b",
+    ],
+)
 def test_injection_shaped_text_is_just_text(web, verdict, text):
     response = web.post("/kiem-tra/", {"text": text, "url": ""})
     assert response.status_code == 200

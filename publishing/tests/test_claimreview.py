@@ -17,8 +17,22 @@ pytestmark = pytest.mark.django_db
 # schema.org properties each type may carry (the subset we use; all are defined on the type
 # or inherited from CreativeWork/Thing/Intangible), and Google's documented ClaimReview fields.
 SCHEMA_PROPERTIES = {
-    "ClaimReview": {"@context", "@type", "url", "name", "headline", "inLanguage", "claimReviewed", "datePublished",
-                    "dateModified", "author", "publisher", "reviewRating", "itemReviewed", "sameAs"},
+    "ClaimReview": {
+        "@context",
+        "@type",
+        "url",
+        "name",
+        "headline",
+        "inLanguage",
+        "claimReviewed",
+        "datePublished",
+        "dateModified",
+        "author",
+        "publisher",
+        "reviewRating",
+        "itemReviewed",
+        "sameAs",
+    },
     "Rating": {"@type", "ratingValue", "bestRating", "worstRating", "alternateName"},
     "Claim": {"@type", "datePublished", "appearance", "firstAppearance", "author"},
     "Organization": {"@type", "name", "url"},
@@ -49,11 +63,17 @@ def _check_types(node, path="$"):
 
 
 def test_every_verdict_page_embeds_a_complete_claim_review(web):
-    verdict = published_verdict("Nước lá ổi không chữa tiểu đường", "Lá ổi chữa khỏi tiểu đường trong mười ngày.",
-                                urls=["https://www.facebook.com/groups/x/posts/1/"])
+    verdict = published_verdict(
+        "Nước lá ổi không chữa tiểu đường",
+        "Lá ổi chữa khỏi tiểu đường trong mười ngày.",
+        urls=["https://www.facebook.com/groups/x/posts/1/"],
+    )
     report = Report.objects.create(channel="web", text="lá ổi", claim=verdict.claim)
-    ReportLink.objects.create(report=report, url="https://www.facebook.com/groups/x/posts/1/?fbclid=a",
-                              canonical_url="https://www.facebook.com/groups/x/posts/1/")
+    ReportLink.objects.create(
+        report=report,
+        url="https://www.facebook.com/groups/x/posts/1/?fbclid=a",
+        canonical_url="https://www.facebook.com/groups/x/posts/1/",
+    )
     data = _json_ld(web.get(verdict.get_absolute_url()).content.decode())
     assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
     assert GOOGLE_REQUIRED <= set(data)
@@ -68,11 +88,15 @@ def test_every_verdict_page_embeds_a_complete_claim_review(web):
     assert rating["ratingValue"] == rating["worstRating"]  # fabricated is the worst rating
     claim = data["itemReviewed"]
     assert claim["@type"] == "Claim"
-    assert claim["appearance"] == [{"@type": "CreativeWork", "url": "https://www.facebook.com/groups/x/posts/1/"}]
+    assert claim["appearance"] == [
+        {"@type": "CreativeWork", "url": "https://www.facebook.com/groups/x/posts/1/"}
+    ]
     assert claim["firstAppearance"]["url"] == "https://www.facebook.com/groups/x/posts/1/"
 
 
-@pytest.mark.parametrize(("label", "name", "value"), [("distorted", "Tin sai sự thật", 2), ("true", "Tin xác thực", 3)])
+@pytest.mark.parametrize(
+    ("label", "name", "value"), [("distorted", "Tin sai sự thật", 2), ("true", "Tin xác thực", 3)]
+)
 def test_ratings_follow_the_label(web, label, name, value):
     verdict = published_verdict("Một tin", label=label)
     rating = _json_ld(web.get(verdict.get_absolute_url()).content.decode())["reviewRating"]

@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def verdicts():
-    return [published_verdict("Vắc xin sởi an toàn", topic="health"),
-            published_verdict("Tin nhắn ngân hàng là lừa đảo", topic="scam_link", label="distorted")]
+    return [
+        published_verdict("Vắc xin sởi an toàn", topic="health"),
+        published_verdict("Tin nhắn ngân hàng là lừa đảo", topic="scam_link", label="distorted"),
+    ]
 
 
 @pytest.mark.parametrize("path", ["/xac-minh/rss/", "/xac-minh/atom/"])

@@ -23,10 +23,19 @@ def _download(web, fmt: str):
     return b"".join(response.streaming_content).decode("utf-8")
 
 
-@pytest.mark.parametrize(("cell", "escaped"), [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+2", "'+1+2"), ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("Tin giả", "Tin giả"), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    ("cell", "escaped"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Tin giả", "Tin giả"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_escape_formula(cell, escaped):
     assert escape_formula(cell) == escaped
 

@@ -23,8 +23,15 @@ def test_home_shows_latest_verdicts_entries_and_hotline_but_no_report_text(web):
     assert verdict.title in page and verdict.get_absolute_url() in page
     assert "18008108" in page and 'href="/phan-anh/"' in page and 'href="/kiem-tra/"' in page
     assert secret not in page and "0912345678" not in page
-    assert vi("The centre is verifying %(n)s claim right now.", "The centre is verifying %(n)s claims right now.",
-              2, n=2) in page
+    assert (
+        vi(
+            "The centre is verifying %(n)s claim right now.",
+            "The centre is verifying %(n)s claims right now.",
+            2,
+            n=2,
+        )
+        in page
+    )
     assert 'action="/tim-kiem/"' in page
 
 
@@ -32,16 +39,22 @@ def test_english_switch_translates_the_interface(web):
     published_verdict("Vắc xin sởi an toàn", label="true")
     vi_page = web.get("/xac-minh/").content.decode()
     en = web.get("/xac-minh/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Tin xác thực" in vi_page and "Verified true" in en and "Verdicts" in en and "Verdicts" not in vi_page
+    assert (
+        "Tin xác thực" in vi_page and "Verified true" in en and "Verdicts" in en and "Verdicts" not in vi_page
+    )
     response = web.post("/i18n/setlang/", {"language": "en", "next": "/xac-minh/"})
     assert response.status_code == 302
     assert "Verified true" in web.get("/xac-minh/").content.decode()
 
 
 def test_verdict_page_has_badge_claim_explanation_sources_topic_dates_and_share_links(web):
-    verdict = published_verdict("Nước lá ổi không chữa tiểu đường", "Lá ổi chữa khỏi tiểu đường.",
-                                "Dòng một.\n\nDòng hai <b>in đậm</b>.", topic="health",
-                                sources=[{"title": "Bộ Y tế", "url": "https://example.org/byt"}])
+    verdict = published_verdict(
+        "Nước lá ổi không chữa tiểu đường",
+        "Lá ổi chữa khỏi tiểu đường.",
+        "Dòng một.\n\nDòng hai <b>in đậm</b>.",
+        topic="health",
+        sources=[{"title": "Bộ Y tế", "url": "https://example.org/byt"}],
+    )
     response = web.get(verdict.get_absolute_url())
     page = response.content.decode()
     assert response.status_code == 200
@@ -56,13 +69,25 @@ def test_verdict_page_has_badge_claim_explanation_sources_topic_dates_and_share_
 def test_readable_url_and_canonical_redirects(web):
     verdict = published_verdict("Tin giả về vắc xin sởi")
     assert verdict.get_absolute_url() == f"/xac-minh/tin-gia-ve-vac-xin-soi-{verdict.pk}/"
-    for wrong in (f"/xac-minh/sai-ten-{verdict.pk}/", f"/xac-minh/{verdict.pk}/", f"/xac-minh/-{verdict.pk}/"):
+    for wrong in (
+        f"/xac-minh/sai-ten-{verdict.pk}/",
+        f"/xac-minh/{verdict.pk}/",
+        f"/xac-minh/-{verdict.pk}/",
+    ):
         response = web.get(wrong)
         assert response.status_code == 301 and response["Location"] == verdict.get_absolute_url()
 
 
-@pytest.mark.parametrize("path", ["/xac-minh/khong-co-999999/", "/xac-minh/abc/", "/xac-minh/99999999999999999999999/",
-                                  "/xac-minh/%3Cscript%3E-1/", "/chu-de/khong-co/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/xac-minh/khong-co-999999/",
+        "/xac-minh/abc/",
+        "/xac-minh/99999999999999999999999/",
+        "/xac-minh/%3Cscript%3E-1/",
+        "/chu-de/khong-co/",
+    ],
+)
 def test_unknown_verdicts_and_topics_get_a_404_page(web, path):
     response = web.get(path)
     assert response.status_code == 404
@@ -92,12 +117,26 @@ def test_history_lists_the_desks_revisions(web):
     from verification.models import VerdictRevision
 
     verdict = published_verdict("Kết luận có đính chính")
-    VerdictRevision.objects.create(verdict=verdict, seq=1, kind="published", label=verdict.label, title=verdict.title,
-                                   claim_reviewed=verdict.claim_reviewed, explanation=verdict.explanation,
-                                   at=verdict.published_at)
-    VerdictRevision.objects.create(verdict=verdict, seq=2, kind="corrected", label=verdict.label, title=verdict.title,
-                                   claim_reviewed=verdict.claim_reviewed, explanation=verdict.explanation,
-                                   note="Sửa tên cơ quan trả lời.")
+    VerdictRevision.objects.create(
+        verdict=verdict,
+        seq=1,
+        kind="published",
+        label=verdict.label,
+        title=verdict.title,
+        claim_reviewed=verdict.claim_reviewed,
+        explanation=verdict.explanation,
+        at=verdict.published_at,
+    )
+    VerdictRevision.objects.create(
+        verdict=verdict,
+        seq=2,
+        kind="corrected",
+        label=verdict.label,
+        title=verdict.title,
+        claim_reviewed=verdict.claim_reviewed,
+        explanation=verdict.explanation,
+        note="Sửa tên cơ quan trả lời.",
+    )
     page = web.get(verdict.get_absolute_url()).content.decode()
     assert vi("History") in page and "Sửa tên cơ quan trả lời." in page and vi("Corrected") in page
 
@@ -112,8 +151,10 @@ def test_topic_pages_and_list_pagination(web):
     for bad in ("3", "0", "-1", "abc", "1" * 30):
         response = web.get("/chu-de/y-te/", {"page": bad})
         assert response.status_code == 404
-        assert vi("There is no page %(page)s: this list has %(pages)d page(s).", page=bad[:12], pages=2) in \
-            response.content.decode()
+        assert (
+            vi("There is no page %(page)s: this list has %(pages)d page(s).", page=bad[:12], pages=2)
+            in response.content.decode()
+        )
     assert web.get("/chu-de/health/").status_code == 301
     listing = web.get("/xac-minh/", {"label": "fabricated", "page": "2"}).content.decode()
     assert "Tin y tế 0" in listing and "label=fabricated&amp;page=1" in listing
@@ -125,3 +166,28 @@ def test_status_page_links_to_the_published_verdict(web):
     report = Report.objects.create(channel="web", text="tin đồn", claim=verdict.claim)
     page = web.get(f"/theo-doi/{report.display_code}/").content.decode()
     assert verdict.get_absolute_url() in page
+
+
+def test_cached_verdict_pages_carry_each_visitors_token_and_follow_changes(client):
+    from django.test import Client
+
+    verdict = published_verdict("Kết luận được lưu sẵn")
+    first = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    second = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        page = visitor.get(verdict.get_absolute_url()).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        tokens.append(token)
+        switched = visitor.post(
+            "/i18n/setlang/",
+            {"language": "en", "next": verdict.get_absolute_url(), "csrfmiddlewaretoken": token},
+        )
+        assert switched.status_code == 302, "the language switch of a cached page must work"
+    assert tokens[0] != tokens[1]
+    verdict.title = "Kết luận đã sửa tiêu đề"
+    verdict.save()
+    assert (
+        "Kết luận đã sửa tiêu đề"
+        in first.get(verdict.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    )

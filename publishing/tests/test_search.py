@@ -34,17 +34,20 @@ def test_query_without_accents_finds_accented_verdict_and_marks_the_words(web):
 
 
 def test_title_matches_rank_above_body_matches():
-    body_only = published_verdict("Cảnh báo lừa đảo qua tin nhắn", "Tin nhắn giả mạo.",
-                                  "Kẻ gian nhắc tới lá ổi trong tin nhắn.")
+    body_only = published_verdict(
+        "Cảnh báo lừa đảo qua tin nhắn", "Tin nhắn giả mạo.", "Kẻ gian nhắc tới lá ổi trong tin nhắn."
+    )
     in_title = published_verdict("Nước lá ổi không chữa tiểu đường", "Uống nước lá ổi khỏi bệnh.")
     assert [hit.verdict.pk for hit in search("la oi").hits] == [in_title.pk, body_only.pk]
 
 
 def _reference_bm25(query_terms: list[str]) -> list[int]:
     """An independent, plain-Python BM25 over the stored folded text: what search must equal."""
-    docs = {e.verdict_id: Counter(e.body_key.split()) + Counter({t: TITLE_WEIGHT * c for t, c in
-                                                                 Counter(e.title_key.split()).items()})
-            for e in SearchEntry.objects.all()}
+    docs = {
+        e.verdict_id: Counter(e.body_key.split())
+        + Counter({t: TITLE_WEIGHT * c for t, c in Counter(e.title_key.split()).items()})
+        for e in SearchEntry.objects.all()
+    }
     n = len(docs)
     avg = sum(sum(d.values()) for d in docs.values()) / n
     terms = sorted(set(query_terms))
@@ -58,10 +61,14 @@ def _reference_bm25(query_terms: list[str]) -> list[int]:
         for term in terms:
             if term in d:
                 tf = d[term]
-                scores[pk] = scores.get(pk, 0.0) + idf[term] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / avg))
+                scores[pk] = scores.get(pk, 0.0) + idf[term] * tf * 2.2 / (
+                    tf + 1.2 * (0.25 + 0.75 * length / avg)
+                )
                 cover[pk] = cover.get(pk, 0.0) + idf[term]
     total = sum(idf.values())
-    kept = [(pk, round(s, 9)) for pk, s in scores.items() if len(terms) == 1 or cover[pk] / total >= 0.5 - 1e-9]
+    kept = [
+        (pk, round(s, 9)) for pk, s in scores.items() if len(terms) == 1 or cover[pk] / total >= 0.5 - 1e-9
+    ]
     return [pk for pk, _ in sorted(kept, key=lambda item: (-item[1], -item[0]))]
 
 
@@ -75,7 +82,9 @@ CORPUS = [
 ]
 
 
-@pytest.mark.parametrize("query", ["ngan hang", "ngân hàng lừa đảo", "vac xin", "nghi hoc cum", "tien moi ngan hang"])
+@pytest.mark.parametrize(
+    "query", ["ngan hang", "ngân hàng lừa đảo", "vac xin", "nghi hoc cum", "tien moi ngan hang"]
+)
 def test_ranking_equals_an_independent_bm25_on_this_database(query):
     for title, claim in CORPUS:
         published_verdict(title, claim)
@@ -91,7 +100,9 @@ def test_changes_go_through_the_overlay_and_give_the_same_ranking_as_a_rebuild()
     for title, claim in CORPUS:
         published_verdict(title, claim)
     get_index()  # base built now
-    extra = published_verdict("Ngân hàng không khóa tài khoản chưa sinh trắc học", "Ngân hàng khóa tài khoản.")
+    extra = published_verdict(
+        "Ngân hàng không khóa tài khoản chưa sinh trắc học", "Ngân hàng khóa tài khoản."
+    )
     first = Verdict.objects.order_by("pk").first()
     first.title = "Đông Phong vẫn hoạt động bình thường"
     first.save()
@@ -135,7 +146,9 @@ def test_withdrawn_and_new_verdicts_show_up_at_once():
 
 def test_reconcile_repairs_writes_that_bypass_signals():
     verdict = published_verdict("Tin đồn về muối i-ốt", "Muối i-ốt gây bệnh.")
-    Verdict.objects.filter(pk=verdict.pk).update(title="Tin đồn về nước mắm", updated_at=verdict.updated_at.replace(year=2030))
+    Verdict.objects.filter(pk=verdict.pk).update(
+        title="Tin đồn về nước mắm", updated_at=verdict.updated_at.replace(year=2030)
+    )
     search_index.reset_index()
     assert [h.verdict.pk for h in search("nuoc mam").hits] == [verdict.pk]
     assert reconcile() == 0  # the search already repaired it
@@ -143,8 +156,19 @@ def test_reconcile_repairs_writes_that_bypass_signals():
     assert reconcile() == 1
 
 
-@pytest.mark.parametrize("query", ["", "   ", "\x00\x01\x02", "' OR 1=1 --", "<script>alert(1)</script>",
-                                   "%27%3B DROP TABLE", "\u202e\u200b", "🙂🙂🙂"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "%27%3B DROP TABLE",
+        "\u202e\u200b",
+        "🙂🙂🙂",
+    ],
+)
 def test_odd_queries_get_a_page_not_an_error(web, query):
     published_verdict("Cảnh báo lừa đảo", "Lừa đảo qua mạng.")
     response = web.get("/tim-kiem/", {"q": query})

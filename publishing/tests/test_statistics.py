@@ -28,12 +28,28 @@ def test_counts_and_times_to_verdict():
     now = timezone.now()
     hours = [2, 4, 6, 8, 30]
     for i, h in enumerate(hours):
-        verdict = published_verdict(f"Tin {i}", published_at=now - timedelta(days=1), first_seen=now - timedelta(days=1, hours=h),
-                                    topic="health" if i % 2 else "scam_link", label="true" if i == 0 else "fabricated")
-        Report.objects.create(channel="web" if i < 3 else "hotline", text="x", platform="facebook", province="ha-noi",
-                              topic=verdict.claim.topic, claim=verdict.claim, received_at=now - timedelta(days=1))
-    published_verdict("Nhập từ kho", published_at=now - timedelta(days=2), report_count=0,
-                      first_seen=now - timedelta(days=400))
+        verdict = published_verdict(
+            f"Tin {i}",
+            published_at=now - timedelta(days=1),
+            first_seen=now - timedelta(days=1, hours=h),
+            topic="health" if i % 2 else "scam_link",
+            label="true" if i == 0 else "fabricated",
+        )
+        Report.objects.create(
+            channel="web" if i < 3 else "hotline",
+            text="x",
+            platform="facebook",
+            province="ha-noi",
+            topic=verdict.claim.topic,
+            claim=verdict.claim,
+            received_at=now - timedelta(days=1),
+        )
+    published_verdict(
+        "Nhập từ kho",
+        published_at=now - timedelta(days=2),
+        report_count=0,
+        first_seen=now - timedelta(days=400),
+    )
     Report.objects.create(channel="web", text="cũ", received_at=now - timedelta(days=60))
     stats = compute(30)
     assert stats.reports_total == 5
@@ -51,7 +67,9 @@ def test_takedowns_are_counted_from_the_desk():
     from verification.models import TakedownRequest
 
     verdict = published_verdict("Tin có yêu cầu gỡ")
-    TakedownRequest.objects.create(claim=verdict.claim, url="https://example.com/a", platform="facebook", status="removed")
+    TakedownRequest.objects.create(
+        claim=verdict.claim, url="https://example.com/a", platform="facebook", status="removed"
+    )
     TakedownRequest.objects.create(claim=verdict.claim, url="https://example.com/b", platform="tiktok")
     assert compute(30).takedowns == {"requested": 2, "removed": 1}
 

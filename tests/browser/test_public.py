@@ -25,15 +25,20 @@ from verification.models import ClaimState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-RUMOUR = ("KHẨN: nước giếng khoan ở xã Hòa Phong nhiễm thạch tín vượt 50 lần, uống vào là ung thư, "
-          "bà con tuyệt đối không dùng nước giếng nữa, chia sẻ gấp cho mọi người")
+RUMOUR = (
+    "KHẨN: nước giếng khoan ở xã Hòa Phong nhiễm thạch tín vượt 50 lần, uống vào là ung thư, "
+    "bà con tuyệt đối không dùng nước giếng nữa, chia sẻ gấp cho mọi người"
+)
 POST = "https://www.facebook.com/groups/hoaphong.test/posts/5512000000000001/"
 TITLE = "Nước giếng khoan ở Hòa Phong không nhiễm thạch tín"
 WIDTHS = (360, 1280)
 
 
 def artefacts() -> Path:
-    path = Path(os.environ.get("TINGIA_ARTEFACTS_DIR", Path(settings.BASE_DIR) / "var" / "test-artefacts")) / "screenshots"
+    path = (
+        Path(os.environ.get("TINGIA_ARTEFACTS_DIR", Path(settings.BASE_DIR) / "var" / "test-artefacts"))
+        / "screenshots"
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -49,7 +54,8 @@ def screenshot(browser, name: str) -> list[Path]:
         assert browser.driver.save_screenshot(str(path)), f"could not save {path}"
         saved.append(path)
         overflow = browser.driver.execute_script(
-            "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
         assert not overflow, f"{name} scrolls sideways at {width} px"
     browser.driver.set_window_size(1280, 1600)
     return saved
@@ -68,11 +74,18 @@ def publish_through_the_desk(claim_id: int):
     verifier, editor = make_staff("thu.verifier", VERIFIER), make_staff("hai.editor", EDITOR)
     claim = Claim.objects.get(pk=claim_id)
     actions.transition(claim, ClaimState.IN_VERIFICATION, verifier)
-    actions.propose(claim, verifier, "fabricated", VerdictText(
-        title=TITLE, claim_reviewed="Nước giếng khoan ở xã Hòa Phong nhiễm thạch tín vượt 50 lần, gây ung thư.",
-        explanation="Trung tâm y tế huyện lấy mẫu ở 12 giếng; mọi mẫu đều dưới ngưỡng cho phép.\n\n"
-                    "Bài đăng dùng ảnh một phiếu xét nghiệm của nơi khác.",
-        sources=[{"title": "Kết quả xét nghiệm (ví dụ)", "url": "https://example.org/xet-nghiem"}]))
+    actions.propose(
+        claim,
+        verifier,
+        "fabricated",
+        VerdictText(
+            title=TITLE,
+            claim_reviewed="Nước giếng khoan ở xã Hòa Phong nhiễm thạch tín vượt 50 lần, gây ung thư.",
+            explanation="Trung tâm y tế huyện lấy mẫu ở 12 giếng; mọi mẫu đều dưới ngưỡng cho phép.\n\n"
+            "Bài đăng dùng ảnh một phiếu xét nghiệm của nơi khác.",
+            sources=[{"title": "Kết quả xét nghiệm (ví dụ)", "url": "https://example.org/xet-nghiem"}],
+        ),
+    )
     return actions.approve(claim, editor).verdict
 
 
@@ -117,8 +130,11 @@ def test_report_track_publish_search_and_check(browser, live_server, settings):
 
     # 5. The check page finds the rumour from an unaccented copy and from the link alone.
     browser.visit("/kiem-tra/")
-    browser.fill("text", "KHAN: nuoc gieng khoan o xa Hoa Phong nhiem thach tin vuot 50 lan, uong vao la ung thu, "
-                         "ba con tuyet doi khong dung nuoc gieng nua, chia se gap cho moi nguoi")
+    browser.fill(
+        "text",
+        "KHAN: nuoc gieng khoan o xa Hoa Phong nhiem thach tin vuot 50 lan, uong vao la ung thu, "
+        "ba con tuyet doi khong dung nuoc gieng nua, chia se gap cho moi nguoi",
+    )
     browser.press("main form button[type=submit]")
     assert browser.find("ol.matches li h3 a").get_attribute("href").endswith(verdict.get_absolute_url())
     screenshot(browser, "check")

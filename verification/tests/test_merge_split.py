@@ -52,7 +52,7 @@ def test_merge_refuses_published_sources_and_self(send_report, verifier, editor,
     b = Claim.objects.get(pk=send_report(OTHER_RUMOUR).claim_id)
     with pytest.raises(IllegalTransition, match="itself"):
         merging.merge(a, a, editor)
-    from .test_workflow import TEXT, proposed
+    from .test_workflow import proposed
 
     proposed(b, verifier)
     actions.approve(b, editor2)

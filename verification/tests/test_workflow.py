@@ -213,3 +213,27 @@ def test_bulk_dismiss_validates_each_claim(send_report, verifier, editor):
     assert set(Claim.objects.filter(state="dismissed").values_list("pk", flat=True)) == set(result.done)
     with pytest.raises(IllegalTransition):
         actions.bulk_dismiss(claims, verifier, "not_enough_basis")
+
+
+def test_a_withdrawn_verdict_keeps_its_public_text_until_a_new_one_is_approved(claim, verifier, editor, editor2):
+    proposed(claim, verifier)
+    actions.approve(claim, editor)
+    actions.unpublish(claim, editor2, "Cần xác minh lại sau thông tin mới.")
+    new_text = VerdictText(title="Nước lá ổi không thay được thuốc điều trị", claim_reviewed=TEXT.claim_reviewed,
+                           explanation="Bản xác minh lại.", sources=[])
+    actions.propose(claim, verifier, "distorted", new_text)
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.title == TEXT.title and not verdict.is_public  # the withdrawn page keeps what was public
+    assert Claim.objects.get(pk=claim.pk).verdict_draft["title"] == new_text.title
+    actions.approve(claim, editor2)
+    verdict.refresh_from_db()
+    assert (verdict.title, verdict.label, verdict.is_public) == (new_text.title, "distorted", True)
+    assert list(verdict.revisions.values_list("kind", flat=True)) == ["published", "unpublished", "published"]
+    assert verdict.revision == 3 and Claim.objects.get(pk=claim.pk).verdict_draft == {}
+
+
+def test_dismissing_as_merged_by_hand_is_refused(claim, editor, as_user):
+    response = as_user(editor).post(f"/staff/claims/{claim.pk}/state/", {
+        "to": "dismissed", "reason": "merged", "version": claim.version})
+    assert response.status_code == 409 and "merge form" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).state == ClaimState.NEW

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.roles import can, staff_required
 
 from .. import forms as desk_forms
+from ..actions import draft_of
 from ..handling import reported_links, takedown_summary
 from ..locks import LockHeld, StaleClaim
 from ..models import Claim, ClaimState, Verdict
@@ -64,13 +65,22 @@ def claim_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def _initial_verdict(claim: Claim, verdict: Verdict | None) -> dict[str, Any]:
     initial: dict[str, Any] = {"version": claim.version, "outcome": claim.proposed_outcome or ""}
-    if verdict is not None:
-        initial.update(title=verdict.title, claim_reviewed=verdict.claim_reviewed,
-                       explanation=verdict.explanation, sources=desk_forms.sources_text(verdict.sources))
-        initial["outcome"] = initial["outcome"] or verdict.label
+    draft = draft_of(claim, verdict)
+    if draft:
+        initial.update(title=draft["title"], claim_reviewed=draft["claim_reviewed"],
+                       explanation=draft["explanation"], sources=desk_forms.sources_text(draft["sources"]))
+        initial["outcome"] = initial["outcome"] or draft["label"]
     else:
         initial["claim_reviewed"] = claim.representative_text[:5000]
     return initial
+
+
+def _published_text(verdict: Verdict | None) -> dict[str, Any]:
+    """What the correction form starts from: the public text, never a pending draft."""
+    if verdict is None:
+        return {}
+    return {"title": verdict.title, "claim_reviewed": verdict.claim_reviewed, "explanation": verdict.explanation,
+            "sources": desk_forms.sources_text(verdict.sources), "label": verdict.label}
 
 
 def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status: int = 200,
@@ -91,8 +101,7 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
         "verdict_form": desk_forms.VerdictForm(initial=_initial_verdict(claim, verdict)),
         "review_form": desk_forms.ReviewForm(initial=version),
         "unpublish_form": desk_forms.UnpublishForm(initial=version),
-        "correction_form": desk_forms.CorrectionForm(initial={
-            **_initial_verdict(claim, verdict), "label": getattr(verdict, "label", "")}),
+        "correction_form": desk_forms.CorrectionForm(initial={**_published_text(verdict), **version}),
         "note_form": desk_forms.NoteForm(),
         "evidence_form": desk_forms.EvidenceForm(),
         "referral_form": desk_forms.ReferralForm(),
@@ -107,7 +116,7 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
     referrals = list(claim.referrals.select_related("created_by").prefetch_related("evidence"))
     today = timezone.localdate(now)
     context = {
-        "claim": claim, "verdict": verdict, "error": error, "now": now,
+        "claim": claim, "verdict": verdict, "proposal": draft_of(claim, verdict), "error": error, "now": now,
         "state_label": state_label(claim.state),
         "is_open": claim.state not in CONCLUDED_STATES,
         "revisions": list(verdict.revisions.select_related("approved_by", "proposed_by")) if verdict else [],
@@ -134,6 +143,7 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
         "can_dismiss": can(user, "claim.bulk_dismiss"),
         "is_proposer": claim.proposed_by_id == user.pk,
         "proposal_is_public": claim.proposed_outcome in PUBLIC_LABELS,
+        "proposal_label": dict(desk_forms.OUTCOME_CHOICES).get(claim.proposed_outcome, claim.proposed_outcome),
         "draft_states": claim.state in (ClaimState.NEW, ClaimState.TRIAGED, ClaimState.IN_VERIFICATION),
         "dismiss_choices": desk_forms.TRIAGE_DISMISS_CHOICES,
         **forms,

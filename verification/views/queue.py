@@ -26,7 +26,7 @@ from ..selectors import (
     scoped_claims,
     staff_choices,
 )
-from ..workflow import OPEN_STATES
+from ..workflow import OPEN_STATES, state_label
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "staff/desk/queue.html", {
         "form": form, "page": page, "total": len(rows), "query": query.urlencode(), "now": timezone.now(),
-        "counts": queue_counts(request.user),
+        "counts": [(state_label(state), n) for state, n in sorted(queue_counts(request.user).items())],
         "resurfacing": resurfacing(request.user),
         "replies": list(pending_replies(request.user)[:20]) if can(request.user, "claim.review") else [],
         "overdue_referrals": overdue_referral_claims(request.user),

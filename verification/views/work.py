@@ -16,7 +16,7 @@ from core.roles import staff_required
 
 from .. import actions, locks, merging
 from .. import forms as desk_forms
-from ..models import Claim, ClaimState
+from ..models import Claim, ClaimState, DismissReason
 from ..selectors import claim_for, staff_choices
 from ..workflow import IllegalTransition
 from .page import claim_action, done, render_claim
@@ -74,6 +74,8 @@ def change_state(request: HttpRequest, claim: Claim) -> HttpResponse:
     data = form.cleaned_data
     if data["to"] in (ClaimState.PUBLISHED, ClaimState.AWAITING_REVIEW):
         raise IllegalTransition(_("Use the verdict and review forms to propose or publish."))
+    if data["reason"] == DismissReason.MERGED:
+        raise IllegalTransition(_("Use the merge form: it moves the reports before closing the claim."))
     actions.transition(claim, data["to"], request.user, reason=data["reason"], note=data["note"],
                        expected_version=data["version"])
     return done(request, claim, _("The claim is now “%(state)s”.") % {"state": claim.get_state_display()})

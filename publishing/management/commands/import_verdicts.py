@@ -16,23 +16,36 @@ MAX_LISTED = 50
 
 
 class Command(BaseCommand):
-    help = ("Import published verdicts from JSON Lines, CSV or ClaimReview JSON-LD. Idempotent: rows are "
-            "keyed by their source id or original URL, so running the same file again adds nothing.")
+    help = (
+        "Import published verdicts from JSON Lines, CSV or ClaimReview JSON-LD. Idempotent: rows are "
+        "keyed by their source id or original URL, so running the same file again adds nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=FORMATS, default="", help="Default: from the file name.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
-        parser.add_argument("--label", choices=Verdict.Label.values, default="",
-                            help="Label for rows that carry none; recorded as assigned at import.")
-        parser.add_argument("--label-column", default="label",
-                            help="Column holding the label (default: label); '' ignores the file's labels.")
+        parser.add_argument(
+            "--label",
+            choices=Verdict.Label.values,
+            default="",
+            help="Label for rows that carry none; recorded as assigned at import.",
+        )
+        parser.add_argument(
+            "--label-column",
+            default="label",
+            help="Column holding the label (default: label); '' ignores the file's labels.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        opts = Options(label=options["label"], label_column=options["label_column"], dry_run=options["dry_run"],
-                       source_file=path.name)
+        opts = Options(
+            label=options["label"],
+            label_column=options["label_column"],
+            dry_run=options["dry_run"],
+            source_file=path.name,
+        )
         show = not options["no_progress"]
 
         def bar(total: int) -> tqdm:
@@ -47,8 +60,10 @@ class Command(BaseCommand):
     def _report(self, report: ImportReport) -> None:
         out = self.stdout
         verb = "would be imported" if report.dry_run else "imported"
-        out.write(f"Rows read: {report.read}; {verb}: {report.imported}; already present: "
-                  f"{report.already_present}; rejected: {len(report.rejected)}.")
+        out.write(
+            f"Rows read: {report.read}; {verb}: {report.imported}; already present: "
+            f"{report.already_present}; rejected: {len(report.rejected)}."
+        )
         if report.rejected:
             out.write("Rejected rows (line, key: reason):")
             for item in report.rejected[:MAX_LISTED]:

@@ -1,0 +1,428 @@
+"""Public read path under load: verdict pages, search and "check before you share".
+
+What runs: 10,000 published verdicts generated from real Vietnamese texts of the shared data
+sets (claims from vn-news-dataset-v2 posts and VAFC/VnExpress sentences, explanations from
+VAFC and VnExpress articles), in SQLite (the embedded default) with stored e5 vectors and
+folded search text; gunicorn with gunicorn.conf.py (DEBUG off, rate limits on with a high
+check rate so the limiter's cache writes are still paid); wrk with bench/public_read_wrk.lua.
+
+Each kind of request gets a freshly started server, so its first run is cold (no search
+index, no matcher, no rendered page in any worker) and its second is warm:
+- search:  GET /tim-kiem/?q=… (2 to 6 words of a title, half typed without accents) at a
+           paced rate (default 20 requests/s);
+- check:   GET /api/v1/check?q=… with texts of up to 300 characters (a claim, reworded by
+           cutting and dropping accents, or an unrelated real post), paced the same way;
+           long (250-300 characters) and short (<= 80) queries are also measured apart;
+- verdict pages: as fast as the server answers (closed loop), once over a hot set (Zipf over
+           the 500 most-read pages) and once uniformly over all 10,000.
+
+The dataset (rows, vectors, folded text) is built once and cached as a SQLite file under
+~/.cache/tingia (TINGIA_CACHE); embedding 10,000 claims with e5 takes minutes the first time.
+
+Run: .venv/bin/python bench/public_read.py                   (about 6 minutes once cached)
+     .venv/bin/python bench/public_read.py --rate 20 --seconds 30 --verdicts 10000
+The last line printed is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from _data import REPO_ROOT, cache_dir, shared_data
+
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).resolve().parent / "public_read_wrk.lua"
+HOST = "127.0.0.1"
+DATASET_VERSION = "public-read-v1"
+TOPICS = ["policy_law", "economy_finance", "health", "disaster_epidemic", "security_order", "fake_account",
+          "scam_link", "other"]
+LABELS = [("fabricated", 0.6), ("distorted", 0.3), ("true", 0.1)]
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def source_texts() -> tuple[list[str], list[list[str]]]:
+    """(short real posts, articles as sentence lists) from the shared data sets."""
+    root = shared_data()
+    posts: list[str] = []
+    seen = set()
+    for name in ("train_data.csv", "val_data.csv"):
+        with (root / "vn-news-dataset-v2" / name).open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                text = " ".join(row["content"].split())
+                if 40 <= len(text) and text not in seen:
+                    seen.add(text)
+                    posts.append(text)
+    articles = []
+    for name in ("vafc_debunks.jsonl", "vnexpress_news.jsonl"):
+        with (root / "vafc-tingia-crawl" / name).open(encoding="utf-8") as fh:
+            articles.extend(_sentences(json.loads(line)["text"]) for line in fh if line.strip())
+    return posts, [a for a in articles if len(a) >= 3]
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0]
+
+
+def build_dataset(n: int, seed: int = 2026) -> list[dict]:
+    rng = random.Random(seed)
+    posts, articles = source_texts()
+    sentences = [s for a in articles for s in a if 50 <= len(s) <= 260]
+    bases = posts + sentences
+    rows, seen = [], set()
+    i = 0
+    while len(rows) < n:
+        base = bases[i % len(bases)]
+        i += 1
+        extra = " ".join(rng.choice(sentences).split()[: rng.randint(5, 12)])
+        claim = _cut(base if i <= len(bases) else f"{base}, {extra}", 300)
+        if claim in seen:
+            continue
+        seen.add(claim)
+        words = claim.split()
+        title = " ".join(words[: rng.randint(8, 14)]).rstrip(",.;:")
+        title = "Sự thật về tin: " + title[:1].upper() + title[1:]
+        article = rng.choice(articles)
+        start = rng.randrange(0, max(1, len(article) - 3))
+        explanation = _cut(" ".join(article[start:start + rng.randint(3, 6)]), 900)
+        label = rng.choices([k for k, _ in LABELS], [w for _, w in LABELS])[0]
+        rows.append({"claim": claim, "title": _cut(title, 200), "explanation": explanation, "label": label,
+                     "topic": rng.choice(TOPICS), "days_ago": rng.uniform(0, 1000), "hours": rng.uniform(1, 96)})
+    return rows
+
+
+def strip_accents(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+
+
+# --- building the database (runs in a child process with Django set up) --------------------------
+
+def _fold(row: dict) -> tuple[str, str]:
+    from publishing.indexing import fold_verdict
+
+    return fold_verdict(row["title"], row["claim"], row["explanation"])
+
+
+def load_into_database(rows_file: Path) -> None:
+    """Child process: rows + stored vectors + folded search text, with bulk inserts."""
+    import django
+
+    django.setup()
+    from multiprocessing import Pool
+
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    import numpy as np
+    from _embed import form_vectors
+    from claimmatch.embedding import E5Embedder
+    from publishing.models import SearchEntry
+    from verification.matching import vectors_to_bytes
+    from verification.models import Claim, ClaimState, Verdict
+    from vntext import fold
+
+    rows = json.loads(rows_file.read_text(encoding="utf-8"))
+    print(f"  embedding {len(rows)} claims (cached after the first run)", file=sys.stderr, flush=True)
+    vectors = form_vectors(E5Embedder(), "public-read-claims", [r["claim"] for r in rows], is_query=False)
+    print("  folding verdict texts for search", file=sys.stderr, flush=True)
+    with Pool(max(1, os.cpu_count() or 1)) as pool:
+        folded = pool.map(_fold, rows, chunksize=64)
+    now = timezone.now()
+    claims, verdicts = [], []
+    for row, vec in zip(rows, vectors):
+        published = now - timezone.timedelta(days=row["days_ago"])
+        claims.append(Claim(representative_text=row["claim"], topic=row["topic"], state=ClaimState.PUBLISHED,
+                            report_count=1, first_seen=published - timezone.timedelta(hours=row["hours"]),
+                            last_seen=published, concluded_at=published, created_at=published,
+                            embedding=vectors_to_bytes(np.asarray(vec))))
+    Claim.objects.bulk_create(claims, batch_size=500)
+    claims = list(Claim.objects.order_by("pk"))
+    for row, claim in zip(rows, claims):
+        verdicts.append(Verdict(claim=claim, label=row["label"], title=row["title"],
+                                slug=slugify(fold(row["title"]).replace("đ", "d"))[:100] or "xac-minh",
+                                claim_reviewed=row["claim"], explanation=row["explanation"],
+                                published_at=claim.concluded_at))
+    Verdict.objects.bulk_create(verdicts, batch_size=500)
+    verdicts = list(Verdict.objects.select_related("claim").order_by("pk"))
+    SearchEntry.objects.bulk_create([
+        SearchEntry(verdict=v, title_key=t, body_key=b, topic=v.claim.topic, label=v.label,
+                    published_at=v.published_at, verdict_updated_at=v.updated_at)
+        for v, (t, b) in zip(verdicts, folded)], batch_size=500)
+    print(f"  stored {len(verdicts)} verdicts", file=sys.stderr, flush=True)
+
+
+def env_for(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tingia.settings", "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
+        "TINGIA_SSL_REDIRECT": "0", "TINGIA_RATELIMIT": "1", "TINGIA_RATE_CHECK": "100000000/h",
+        "TINGIA_VAR_DIR": str(var_dir), "TINGIA_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "bench")]),
+        "TINGIA_CACHE": str(cache_dir()),
+    })
+    return env
+
+
+def manage(env: dict[str, str], *command: str) -> None:
+    done = subprocess.run([str(BIN / "python"), str(REPO_ROOT / "manage.py"), *command], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(command)} failed:\n{done.stderr[-3000:]}")
+
+
+def migrations_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(REPO_ROOT.glob("*/migrations/0*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def template_database(rows: list[dict]) -> Path:
+    """The loaded SQLite file for these rows and these migrations, built once and cached."""
+    key = hashlib.sha256((DATASET_VERSION + json.dumps(rows, ensure_ascii=False)).encode()).hexdigest()[:12]
+    path = cache_dir() / f"public-read-{key}-{migrations_fingerprint()}.sqlite3"
+    if path.exists():
+        return path
+    with tempfile.TemporaryDirectory(prefix="tingia-public-build-") as tmp:
+        var_dir = Path(tmp)
+        env = env_for(var_dir)
+        print("Building the benchmark database (once) ...", file=sys.stderr, flush=True)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "createcachetable")
+        rows_file = var_dir / "rows.json"
+        rows_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        done = subprocess.run([str(BIN / "python"), __file__, "--load-into", str(rows_file)], env=env, cwd=REPO_ROOT)
+        if done.returncode != 0:
+            raise RuntimeError("loading the benchmark database failed")
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(var_dir / "tingia.sqlite3")) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(var_dir / "tingia.sqlite3", path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").replace(path)
+    return path
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+def verdict_paths(db_file: Path) -> list[str]:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as db:
+        return [f"/xac-minh/{slug}-{pk}/" for pk, slug in db.execute(
+            "SELECT id, slug FROM verification_verdict ORDER BY id")]
+
+
+def search_paths(rows: list[dict], count: int, rng: random.Random) -> list[str]:
+    out = []
+    for _ in range(count):
+        words = rng.choice(rows)["title"].split()[4:]  # after "Sự thật về tin:"
+        take = rng.randint(2, min(6, max(2, len(words))))
+        start = rng.randrange(0, max(1, len(words) - take + 1))
+        query = " ".join(words[start:start + take]).strip(",.;:")
+        if rng.random() < 0.5:
+            query = strip_accents(query)
+        out.append("/tim-kiem/?q=" + quote(query))
+    return out
+
+
+def check_texts(rows: list[dict], posts: list[str], count: int, rng: random.Random, lengths: tuple[int, int]) -> list[str]:
+    low, high = lengths
+    out = []
+    while len(out) < count:
+        if rng.random() < 0.75:
+            text = rng.choice(rows)["claim"]
+            words = text.split()
+            if len(words) > 8 and rng.random() < 0.5:
+                words = words[1:-1]  # reworded a little: first and last word cut
+            text = " ".join(words)
+            if rng.random() < 0.5:
+                text = strip_accents(text)
+        else:
+            text = rng.choice(posts)  # a real post nobody verified (not in the database)
+        while len(text) < low:
+            text = text + " " + rng.choice(posts)
+        text = _cut(text, high)
+        if low <= len(text) <= high:
+            out.append(text)
+    return out
+
+
+def check_paths(texts: list[str]) -> list[str]:
+    return ["/api/v1/check?q=" + quote(t) for t in texts]
+
+
+def zipf_paths(paths: list[str], count: int, rng: random.Random, hot: int = 500) -> list[str]:
+    weights = [1 / (rank + 1) for rank in range(hot)]
+    chosen = rng.sample(paths, hot)
+    return rng.choices(chosen, weights, k=count)
+
+
+# --- server and load ---------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(template: Path, workdir: Path, tag: str) -> Iterator[str]:
+    var_dir = workdir / tag
+    var_dir.mkdir()
+    shutil.copyfile(template, var_dir / "tingia.sqlite3")
+    for folder in ("queue/messages", "queue/control"):
+        (var_dir / folder).mkdir(parents=True, exist_ok=True)
+    env = env_for(var_dir)
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    port = free_port()
+    env.update({"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_TIMEOUT": "900"})
+    log = (var_dir / "gunicorn.log").open("w")
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], env=env,
+                            cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{(var_dir / 'gunicorn.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "/robots.txt", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer in 120 s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def run_wrk(url: str, paths: list[str], workdir: Path, seconds: int, connections: int, threads: int,
+            pause_ms: int) -> dict:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("bench/public_read.py needs wrk: apt-get install -y wrk")
+    paths_file = workdir / f"paths-{secrets.token_hex(4)}.txt"
+    paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency",
+           "-s", str(LUA), url, "--", str(paths_file), str(pause_ms)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("WRK_RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    raw = json.loads(line.split(" ", 1)[1])
+    seconds_run = raw["duration_us"] / 1e6
+    ok = sum(n for code, n in raw["statuses"].items() if code.startswith("2"))
+    lat = raw["latency_us"]
+    return {"requests": raw["requests"], "rate": round(raw["requests"] / seconds_run, 1),
+            "ok": ok, "non_2xx": raw["requests"] - ok, "errors": sum(raw["errors"].values()),
+            "p50_ms": round(lat["p50"] / 1000, 1), "p90_ms": round(lat["p90"] / 1000, 1),
+            "p99_ms": round(lat["p99"] / 1000, 1), "max_ms": round(lat["max"] / 1000, 1)}
+
+
+def paced(rate: float, connections: int) -> int:
+    return max(1, int(connections * 1000 / rate))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verdicts", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=20.0, help="search and check requests per second")
+    parser.add_argument("--seconds", type=int, default=30, help="length of each measured run")
+    parser.add_argument("--page-connections", type=int, default=24)
+    parser.add_argument("--load-into", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load_into:
+        load_into_database(args.load_into)
+        return
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    rng = random.Random(7)
+    rows = build_dataset(args.verdicts)
+    posts, _articles = source_texts()
+    template = template_database(rows)
+    results: dict[str, dict] = {}
+    conns = 2
+    pause = paced(args.rate, conns)
+    with tempfile.TemporaryDirectory(prefix="tingia-public-read-") as tmp:
+        workdir = Path(tmp)
+        pages = verdict_paths(template)
+        searches = search_paths(rows, 3000, rng)
+        checks = check_paths(check_texts(rows, posts, 3000, rng, (20, 300)))
+        long_checks = check_paths(check_texts(rows, posts, 1500, rng, (250, 300)))
+        short_checks = check_paths(check_texts(rows, posts, 1500, rng, (20, 80)))
+        hot_pages = zipf_paths(pages, 20000, rng)
+        uniform_pages = rng.sample(pages, len(pages))
+        with server(template, workdir, "search") as url:
+            print("search: cold, then warm", file=sys.stderr, flush=True)
+            results["search_cold"] = run_wrk(url, searches, workdir, args.seconds, conns, 1, pause)
+            results["search_warm"] = run_wrk(url, searches[::-1], workdir, args.seconds, conns, 1, pause)
+        with server(template, workdir, "check") as url:
+            print("check: cold, then warm (mixed, long, short)", file=sys.stderr, flush=True)
+            results["check_cold"] = run_wrk(url, checks, workdir, args.seconds, conns, 1, pause)
+            results["check_warm"] = run_wrk(url, checks[::-1], workdir, args.seconds, conns, 1, pause)
+            results["check_long_warm"] = run_wrk(url, long_checks, workdir, args.seconds, conns, 1, pause)
+            results["check_short_warm"] = run_wrk(url, short_checks, workdir, args.seconds, conns, 1, pause)
+        with server(template, workdir, "pages") as url:
+            print("verdict pages: cold uniform, warm hot set, warm uniform", file=sys.stderr, flush=True)
+            results["pages_cold_uniform"] = run_wrk(url, uniform_pages, workdir, 20, args.page_connections, 2, 0)
+            results["pages_warm_hot"] = run_wrk(url, hot_pages, workdir, 20, args.page_connections, 2, 0)
+            results["pages_warm_uniform"] = run_wrk(url, uniform_pages[::-1], workdir, 20, args.page_connections, 2, 0)
+    for name, figures in results.items():
+        print(f"{name:22s} {json.dumps(figures)}")
+    summary = {
+        "verdicts": args.verdicts, "target_rate": args.rate,
+        "search_rate": results["search_warm"]["rate"],
+        "search_p99_ms_warm": results["search_warm"]["p99_ms"], "search_p99_ms_cold": results["search_cold"]["p99_ms"],
+        "check_rate": results["check_warm"]["rate"],
+        "check_p99_ms_warm": results["check_warm"]["p99_ms"], "check_p99_ms_cold": results["check_cold"]["p99_ms"],
+        "check_long_p99_ms": results["check_long_warm"]["p99_ms"], "check_long_p50_ms": results["check_long_warm"]["p50_ms"],
+        "check_short_p99_ms": results["check_short_warm"]["p99_ms"],
+        "pages_rps_warm_hot": results["pages_warm_hot"]["rate"], "pages_rps_warm_uniform": results["pages_warm_uniform"]["rate"],
+        "pages_rps_cold_uniform": results["pages_cold_uniform"]["rate"],
+        "pages_p99_ms_warm_hot": results["pages_warm_hot"]["p99_ms"],
+        "non_2xx": sum(r["non_2xx"] for r in results.values()), "socket_errors": sum(r["errors"] for r in results.values()),
+        "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(), "seconds": round(time.monotonic() - started),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
