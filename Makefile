@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements/*.txt
 venv: $(VENV)/.installed
 
 messages: venv
-	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	@if command -v msgfmt >/dev/null; then TINGIA_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; \
 	else echo "gettext's msgfmt not found: using the compiled catalogues in the repository"; fi
 
 migrate: venv messages

@@ -142,6 +142,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "tingia_cache",
+            # Culling at the default 300 entries would forget rate-limit counts under load.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
 RATELIMIT_USE_CACHE = "default"
