@@ -137,11 +137,11 @@ def load_into_database(rows_file: Path) -> None:
     django.setup()
     from multiprocessing import Pool
 
+    import numpy as np
+    from _embed import form_vectors
     from django.utils import timezone
     from django.utils.text import slugify
 
-    import numpy as np
-    from _embed import form_vectors
     from claimmatch.embedding import E5Embedder
     from publishing.models import SearchEntry
     from verification.matching import vectors_to_bytes
@@ -149,14 +149,21 @@ def load_into_database(rows_file: Path) -> None:
     from vntext import fold
 
     rows = json.loads(rows_file.read_text(encoding="utf-8"))
-    print(f"  embedding {len(rows)} claims (cached after the first run)", file=sys.stderr, flush=True)
-    vectors = form_vectors(E5Embedder(), "public-read-claims", [r["claim"] for r in rows], is_query=False)
+    print(f"  embedding {len(rows)} claims", file=sys.stderr, flush=True)
+    claims_text = [r["claim"] for r in rows]
+    if os.environ.get("TINGIA_MATCHING_EMBEDDER") == "hashing":
+        from claimmatch import HashingEmbedder, MatchConfig, Matcher
+
+        matcher = Matcher(MatchConfig(), embedder=HashingEmbedder())
+        vectors = [matcher.embed(text) for text in claims_text]
+    else:  # the e5 vectors are cached by text, so a second build does not run the model again
+        vectors = form_vectors(E5Embedder(), "public-read-claims", claims_text, is_query=False)
     print("  folding verdict texts for search", file=sys.stderr, flush=True)
     with Pool(max(1, os.cpu_count() or 1)) as pool:
         folded = pool.map(_fold, rows, chunksize=64)
     now = timezone.now()
     claims, verdicts = [], []
-    for row, vec in zip(rows, vectors):
+    for row, vec in zip(rows, vectors, strict=True):
         published = now - timezone.timedelta(days=row["days_ago"])
         claims.append(Claim(representative_text=row["claim"], topic=row["topic"], state=ClaimState.PUBLISHED,
                             report_count=1, first_seen=published - timezone.timedelta(hours=row["hours"]),
@@ -164,7 +171,7 @@ def load_into_database(rows_file: Path) -> None:
                             embedding=vectors_to_bytes(np.asarray(vec))))
     Claim.objects.bulk_create(claims, batch_size=500)
     claims = list(Claim.objects.order_by("pk"))
-    for row, claim in zip(rows, claims):
+    for row, claim in zip(rows, claims, strict=True):
         verdicts.append(Verdict(claim=claim, label=row["label"], title=row["title"],
                                 slug=slugify(fold(row["title"]).replace("đ", "d"))[:100] or "xac-minh",
                                 claim_reviewed=row["claim"], explanation=row["explanation"],
@@ -174,11 +181,11 @@ def load_into_database(rows_file: Path) -> None:
     SearchEntry.objects.bulk_create([
         SearchEntry(verdict=v, title_key=t, body_key=b, topic=v.claim.topic, label=v.label,
                     published_at=v.published_at, verdict_updated_at=v.updated_at)
-        for v, (t, b) in zip(verdicts, folded)], batch_size=500)
+        for v, (t, b) in zip(verdicts, folded, strict=True)], batch_size=500)
     print(f"  stored {len(verdicts)} verdicts", file=sys.stderr, flush=True)
 
 
-def env_for(var_dir: Path) -> dict[str, str]:
+def env_for(var_dir: Path, embedder: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY"))}
     env.update({
@@ -186,7 +193,7 @@ def env_for(var_dir: Path) -> dict[str, str]:
         "TINGIA_SSL_REDIRECT": "0", "TINGIA_RATELIMIT": "1", "TINGIA_RATE_CHECK": "100000000/h",
         "TINGIA_VAR_DIR": str(var_dir), "TINGIA_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "bench")]),
-        "TINGIA_CACHE": str(cache_dir()),
+        "TINGIA_CACHE": str(cache_dir()), "TINGIA_MATCHING_EMBEDDER": embedder,
     })
     return env
 
@@ -205,15 +212,15 @@ def migrations_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def template_database(rows: list[dict]) -> Path:
-    """The loaded SQLite file for these rows and these migrations, built once and cached."""
+def template_database(rows: list[dict], embedder: str) -> Path:
+    """The loaded SQLite file for these rows, vectors and migrations, built once and cached."""
     key = hashlib.sha256((DATASET_VERSION + json.dumps(rows, ensure_ascii=False)).encode()).hexdigest()[:12]
-    path = cache_dir() / f"public-read-{key}-{migrations_fingerprint()}.sqlite3"
+    path = cache_dir() / f"public-read-{key}-{embedder}-{migrations_fingerprint()}.sqlite3"
     if path.exists():
         return path
     with tempfile.TemporaryDirectory(prefix="tingia-public-build-") as tmp:
         var_dir = Path(tmp)
-        env = env_for(var_dir)
+        env = env_for(var_dir, embedder)
         print("Building the benchmark database (once) ...", file=sys.stderr, flush=True)
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "createcachetable")
@@ -295,13 +302,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(template: Path, workdir: Path, tag: str) -> Iterator[str]:
+def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[str]:
     var_dir = workdir / tag
     var_dir.mkdir()
     shutil.copyfile(template, var_dir / "tingia.sqlite3")
     for folder in ("queue/messages", "queue/control"):
         (var_dir / folder).mkdir(parents=True, exist_ok=True)
-    env = env_for(var_dir)
+    env = env_for(var_dir, embedder)
     manage(env, "collectstatic", "--noinput", "-v", "0")
     port = free_port()
     env.update({"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_TIMEOUT": "900"})
@@ -343,7 +350,7 @@ def run_wrk(url: str, paths: list[str], workdir: Path, seconds: int, connections
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency",
            "-s", str(LUA), url, "--", str(paths_file), str(pause_ms)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("WRK_RESULT ")), None)
+    line = next((row for row in done.stdout.splitlines() if row.startswith("WRK_RESULT ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     raw = json.loads(line.split(" ", 1)[1])
@@ -356,6 +363,26 @@ def run_wrk(url: str, paths: list[str], workdir: Path, seconds: int, connections
             "p99_ms": round(lat["p99"] / 1000, 1), "max_ms": round(lat["max"] / 1000, 1)}
 
 
+def time_e5_queries(texts: list[str]) -> dict[str, float]:
+    """Milliseconds the e5 model takes to embed one check query (both forms), in this process."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from claimmatch import E5Embedder
+    from claimmatch.matcher import embed_forms
+    from claimmatch.text_keys import text_keys
+
+    embedder = E5Embedder()
+    embedder.embed_queries(["khởi động"])  # load the model first
+    times = []
+    for text in texts:
+        forms = embed_forms(text_keys(text))
+        start = time.perf_counter()
+        embedder.embed_queries(forms)
+        times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    return {"count": len(times), "p50_ms": round(times[len(times) // 2], 1),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1)}
+
+
 def paced(rate: float, connections: int) -> int:
     return max(1, int(connections * 1000 / rate))
 
@@ -366,6 +393,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="search and check requests per second")
     parser.add_argument("--seconds", type=int, default=30, help="length of each measured run")
     parser.add_argument("--page-connections", type=int, default=24)
+    parser.add_argument("--embedder", choices=("e5", "hashing"), default="e5",
+                        help="sentence model of the matcher: e5 (production) or hashing (no model; check "
+                             "figures then leave out the model, see --time-e5-queries)")
+    parser.add_argument("--time-e5-queries", type=int, default=0,
+                        help="also time this many e5 query embeddings in-process (the model's share of a check)")
     parser.add_argument("--load-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_into:
@@ -376,7 +408,7 @@ def main() -> None:
     rng = random.Random(7)
     rows = build_dataset(args.verdicts)
     posts, _articles = source_texts()
-    template = template_database(rows)
+    template = template_database(rows, args.embedder)
     results: dict[str, dict] = {}
     conns = 2
     pause = paced(args.rate, conns)
@@ -389,25 +421,27 @@ def main() -> None:
         short_checks = check_paths(check_texts(rows, posts, 1500, rng, (20, 80)))
         hot_pages = zipf_paths(pages, 20000, rng)
         uniform_pages = rng.sample(pages, len(pages))
-        with server(template, workdir, "search") as url:
+        with server(template, workdir, "search", args.embedder) as url:
             print("search: cold, then warm", file=sys.stderr, flush=True)
             results["search_cold"] = run_wrk(url, searches, workdir, args.seconds, conns, 1, pause)
             results["search_warm"] = run_wrk(url, searches[::-1], workdir, args.seconds, conns, 1, pause)
-        with server(template, workdir, "check") as url:
+        with server(template, workdir, "check", args.embedder) as url:
             print("check: cold, then warm (mixed, long, short)", file=sys.stderr, flush=True)
             results["check_cold"] = run_wrk(url, checks, workdir, args.seconds, conns, 1, pause)
             results["check_warm"] = run_wrk(url, checks[::-1], workdir, args.seconds, conns, 1, pause)
             results["check_long_warm"] = run_wrk(url, long_checks, workdir, args.seconds, conns, 1, pause)
             results["check_short_warm"] = run_wrk(url, short_checks, workdir, args.seconds, conns, 1, pause)
-        with server(template, workdir, "pages") as url:
+        with server(template, workdir, "pages", args.embedder) as url:
             print("verdict pages: cold uniform, warm hot set, warm uniform", file=sys.stderr, flush=True)
             results["pages_cold_uniform"] = run_wrk(url, uniform_pages, workdir, 20, args.page_connections, 2, 0)
             results["pages_warm_hot"] = run_wrk(url, hot_pages, workdir, 20, args.page_connections, 2, 0)
             results["pages_warm_uniform"] = run_wrk(url, uniform_pages[::-1], workdir, 20, args.page_connections, 2, 0)
     for name, figures in results.items():
         print(f"{name:22s} {json.dumps(figures)}")
+    e5 = time_e5_queries(check_texts(rows, posts, args.time_e5_queries, rng, (250, 300))) \
+        if args.time_e5_queries else {}
     summary = {
-        "verdicts": args.verdicts, "target_rate": args.rate,
+        "verdicts": args.verdicts, "target_rate": args.rate, "embedder": args.embedder,
         "search_rate": results["search_warm"]["rate"],
         "search_p99_ms_warm": results["search_warm"]["p99_ms"], "search_p99_ms_cold": results["search_cold"]["p99_ms"],
         "check_rate": results["check_warm"]["rate"],
@@ -420,6 +454,7 @@ def main() -> None:
         "non_2xx": sum(r["non_2xx"] for r in results.values()), "socket_errors": sum(r["errors"] for r in results.values()),
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(), "seconds": round(time.monotonic() - started),
+        **{f"e5_query_{k}": v for k, v in e5.items()},
     }
     print(json.dumps(summary))
 

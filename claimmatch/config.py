@@ -19,21 +19,22 @@ class FusionWeights:
     ``near_dup`` the MinHash Jaccard estimate of their shingle sets.
     """
 
-    bias: float = -15.426  # PLACEHOLDER-REFIT
-    semantic: float = 10.157  # PLACEHOLDER-REFIT
-    coverage: float = 8.8675  # PLACEHOLDER-REFIT
-    near_dup: float = 6.6502  # PLACEHOLDER-REFIT
+    bias: float = -19.7834
+    semantic: float = 15.3967
+    coverage: float = 8.0985
+    near_dup: float = 6.9321
     # Used when the query was not embedded (cheap signals already settled it).
-    lexical_bias: float = -6.9658  # PLACEHOLDER-REFIT
-    lexical_coverage: float = 9.963  # PLACEHOLDER-REFIT
-    lexical_near_dup: float = 7.7419  # PLACEHOLDER-REFIT
+    lexical_bias: float = -6.9801
+    lexical_coverage: float = 9.8082
+    lexical_near_dup: float = 8.6415
 
 
 @dataclass(frozen=True)
 class MatchConfig:
-    # Decision thresholds on the fused score (a probability of "same claim").
-    autolink_threshold: float = 0.5977
-    suggest_threshold: float = 0.0702
+    # Decision thresholds on the fused score (a probability of "same claim"), chosen on
+    # out-of-fold vnPara scores: auto-link at precision >= 0.98, suggest at precision >= 0.85.
+    autolink_threshold: float = 0.4916
+    suggest_threshold: float = 0.0592
     # A report shorter than this (in syllables) never auto-links on text alone: "vắc xin
     # gây vô sinh" is a topic, not a claim, and may hide a different claim about it.
     min_tokens_for_autolink: int = 6

@@ -20,6 +20,7 @@ from intake.api_auth import Caller, PartnerKey
 from verification.models import Verdict
 
 from . import check as checking
+from .check import report_link
 from .ratelimit import check_limit
 from .search import QueryError
 from .selectors import filter_verdicts, public_verdicts, visible_verdict
@@ -232,14 +233,6 @@ def check(request: HttpRequest):  # noqa: ANN201
         ],
         "report_url": absolute(report_link(result.text, result.url)),
     }
-
-
-def report_link(text: str, url: str) -> str:
-    """The report form, prefilled with what was checked (cut to what a URL can carry)."""
-    from urllib.parse import urlencode
-
-    params = {k: v for k, v in (("text", text[:1500]), ("urls", url)) if v}
-    return "/phan-anh/" + ("?" + urlencode(params) if params else "")
 
 
 @router.get(

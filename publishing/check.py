@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,3 +138,9 @@ def check(raw_text: str = "", raw_url: str = "") -> CheckResult:
     order = {STRONG: 0, LIKELY: 1, PARTIAL: 2}
     matches.sort(key=lambda m: (order[m.closeness], -m.score, -m.verdict.pk))
     return CheckResult(text, url, matches[:MAX_RESULTS])
+
+
+def report_link(text: str, url: str) -> str:
+    """The report form, prefilled with what was checked (cut to what a URL can carry)."""
+    params = {k: v for k, v in (("text", text[:1500]), ("urls", url)) if v}
+    return "/phan-anh/" + ("?" + urlencode(params) if params else "")

@@ -20,8 +20,8 @@ from core.roles import staff_required
 from verification.models import Verdict
 
 from . import charts, opendata, page_cache, selectors, stats
-from .api import report_link
 from .check import check as run_check
+from .check import report_link
 from .claimreview import claim_review, json_ld
 from .forms import CheckForm
 from .labels import label_choices, label_info
