@@ -26,6 +26,7 @@ from datetime import datetime
 
 import numpy as np
 from _data import cached_embeddings, load_clef
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import KFold
 
 from claimmatch import E5Embedder
@@ -184,22 +185,29 @@ def main() -> None:
     baselines["rrf"] = metrics(rrf, gold)
     recall_pool = float(np.mean([len(set(q[0]) & g) / len(g) for q, g in zip(per_query, gold)]))
 
-    def cv(columns: list[int]) -> list[dict[str, float]]:
+    def cv(columns: list[int], model: str = "logistic") -> list[dict[str, float]]:
         folds = []
         for tr, te in KFold(FOLDS, shuffle=True, random_state=0).split(np.arange(len(gold))):
             x = np.concatenate([per_query[i][1][:, columns] for i in tr])
             y = np.concatenate([[1 if d in gold[i] else 0 for d in per_query[i][0]] for i in tr])
-            bias, coef = fit_logistic(x, y, c=1.0)
+            if model == "logistic":
+                bias, coef = fit_logistic(x, y, c=1.0)
+                score = lambda rows, b=bias, w=coef: rows @ w + b  # noqa: E731
+            else:  # gradient-boosted trees: can learn interactions the linear model cannot
+                gbm = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+                gbm.fit(x, y)
+                score = lambda rows, m=gbm: m.predict_proba(rows)[:, 1]  # noqa: E731
             rankings = []
             for i in te:
                 ids, rows = per_query[i][0], per_query[i][1][:, columns]
-                s = rows @ coef + bias
-                rankings.append([ids[j] for j in np.argsort(-s)])
+                s = score(rows)
+                rankings.append([ids[j] for j in np.argsort(-s, kind="stable")])
             folds.append(metrics(rankings, [gold[i] for i in te]))
         return folds
 
     all_cols = list(range(per_query[0][1].shape[1]))
     full = cv(all_cols)
+    boosted = cv(all_cols, model="gbm")
     ablations = {}
     for group, cols in FEATURE_GROUPS.items():
         kept = [c for c in all_cols if c not in cols]
@@ -218,6 +226,7 @@ def main() -> None:
         print(f"  {name}: " + ", ".join(f"{k} {v:.4f}" for k, v in m.items()))
     print(f"candidate pool recall: {recall_pool:.4f}; features {feat_time * 1000:.0f} ms/query")
     print(f"learned combiner, {FOLDS}-fold CV: {result}")
+    print(f"boosted-trees combiner, {FOLDS}-fold CV: {summary(boosted)}")
     print(f"ablations (CV MAP@5): {ablations}")
     print(
         json.dumps(
@@ -233,6 +242,7 @@ def main() -> None:
                 "baseline_rrf_map_at_5": round(baselines["rrf"]["map_at_5"], 4),
                 "candidate_pool_recall": round(recall_pool, 4),
                 "ablation_map_at_5": ablations,
+                "boosted_trees_map_at_5": summary(boosted)["map_at_5"],
             }
         )
     )

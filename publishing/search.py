@@ -12,6 +12,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.safestring import SafeString
 
 from vntext import search_key
@@ -83,16 +84,17 @@ class SearchPage:
         return self.page < self.pages
 
 
-def ranked_ids(text: str) -> list[tuple[int, float]]:
-    """(verdict id, score) best first; ties by newer id, so the order is total."""
+def ranked_ids(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(verdict ids, scores) best first; ties by newer id, so the order is total."""
     terms = query_terms(text)
     if not terms:
-        return []
-    scores, cover = get_index().score(terms)
+        return np.empty(0, np.int64), np.empty(0)
+    found = get_index().score(terms)
     needed = MIN_COVERAGE if len(set(terms)) > 1 else 0.0
-    kept = [(pk, round(score, 9)) for pk, score in scores.items() if cover.get(pk, 0.0) + 1e-9 >= needed]
-    kept.sort(key=lambda item: (-item[1], -item[0]))
-    return kept
+    keep = found.cover + 1e-9 >= needed
+    ids, scores = found.ids[keep], np.round(found.scores[keep], 9)
+    order = np.lexsort((-ids, -scores))
+    return ids[order], scores[order]
 
 
 def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
@@ -100,15 +102,16 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
     from django.utils.translation import gettext as _
 
     text = clean_query(raw_query)
-    ranked = ranked_ids(text)
-    pages = max(1, math.ceil(len(ranked) / page_size))
+    ids, scores = ranked_ids(text)
+    pages = max(1, math.ceil(len(ids) / page_size))
     if page < 1 or page > min(pages, MAX_PAGE):
         raise QueryError(
             "page_out_of_range",
             _("There is no page %(page)d: the results have %(pages)d page(s).")
             % {"page": page, "pages": pages},
         )
-    window = ranked[(page - 1) * page_size : page * page_size]
+    start, end = (page - 1) * page_size, page * page_size
+    window = list(zip(ids[start:end].tolist(), scores[start:end].tolist(), strict=True))
     verdicts = public_verdicts().in_bulk([pk for pk, _score in window])
     terms = frozenset(query_terms(text))
     hits = []
@@ -126,4 +129,4 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
                 label_info(verdict.label),
             )
         )
-    return SearchPage(text, len(ranked), page, pages, hits)
+    return SearchPage(text, len(ids), page, pages, hits)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -51,21 +52,41 @@ class _Overlay:
 
 
 def _build_base(entries: list[tuple[int, str, str]]) -> _Base:
-    rows: dict[str, list[int]] = {}
-    tfs: dict[str, list[int]] = {}
+    """Postings grouped with one sort over (term id, row) pairs instead of per-term Python lists."""
+    vocab: dict[str, int] = {}
+    term_ids: array[int] = array("i")
+    rows: array[int] = array("i")
+    tfs: array[float] = array("d")
     ids = np.empty(len(entries), dtype=np.int64)
     lengths = np.empty(len(entries), dtype=np.float64)
     for row, (pk, title_key, body_key) in enumerate(entries):
         terms = doc_terms(title_key, body_key)
         ids[row] = pk
         lengths[row] = sum(terms.values())
-        for term, tf in terms.items():
-            rows.setdefault(term, []).append(row)
-            tfs.setdefault(term, []).append(tf)
-    postings = {
-        t: (np.asarray(r, dtype=np.int32), np.asarray(tfs[t], dtype=np.float64)) for t, r in rows.items()
-    }
+        term_ids.extend([vocab.setdefault(term, len(vocab)) for term in terms])
+        rows.extend([row] * len(terms))
+        tfs.extend(terms.values())
+    term_arr = np.frombuffer(term_ids, dtype=np.int32)
+    order = np.argsort(term_arr, kind="stable")
+    sorted_terms = term_arr[order]
+    row_arr = np.frombuffer(rows, dtype=np.int32)[order]
+    tf_arr = np.frombuffer(tfs, dtype=np.float64)[order]
+    starts = np.searchsorted(sorted_terms, np.arange(len(vocab)), side="left")
+    ends = np.searchsorted(sorted_terms, np.arange(len(vocab)), side="right")
+    postings = {term: (row_arr[starts[i]:ends[i]], tf_arr[starts[i]:ends[i]]) for term, i in vocab.items()}
     return _Base(ids, lengths, postings, {int(pk): row for row, pk in enumerate(ids)})
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Matching verdict ids with their BM25 score and the share of the query's IDF they cover."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    cover: np.ndarray
+
+
+EMPTY = Scores(np.empty(0, np.int64), np.empty(0), np.empty(0))
 
 
 class SearchIndex:
@@ -90,29 +111,27 @@ class SearchIndex:
         live = {int(pk) for pk in self.base.ids[self.alive]}
         return live | set(self.overlay.docs)
 
-    def score(self, terms: list[str]) -> tuple[dict[int, float], dict[int, float]]:
-        """BM25 score per matching verdict id, and the share of the query's IDF each covers."""
+    def score(self, terms: list[str]) -> Scores:
+        """BM25 over the live set, computed in NumPy for the base and in Python for the overlay."""
         if not self.size or not terms:
-            return {}, {}
-        unique = sorted(set(terms))
-        base_scores = np.zeros(len(self.base.ids))
-        base_cover = np.zeros(len(self.base.ids))
+            return EMPTY
+        n_base = len(self.base.ids)
+        base_scores = np.zeros(n_base)
+        base_cover = np.zeros(n_base)
         extra_scores: dict[int, float] = {}
         extra_cover: dict[int, float] = {}
         idf_total = 0.0
-        norm = K1 * (1 - B + B * self.base.lengths / self.avg_length) if len(self.base.ids) else None
-        for term in unique:
+        norm = K1 * (1 - B + B * self.base.lengths / self.avg_length)
+        for term in sorted(set(terms)):
             rows, tfs = self.base.postings.get(term, (None, None))
             df = 0
             if rows is not None:
-                keep = self.alive[rows]
-                rows, tfs = rows[keep], tfs[keep]
+                if self.overlay.dead_rows:
+                    keep = self.alive[rows]
+                    rows, tfs = rows[keep], tfs[keep]
                 df = len(rows)
-            overlay_hits = [
-                (pk, terms_[term], length)
-                for pk, (terms_, length) in self.overlay.docs.items()
-                if term in terms_
-            ]
+            overlay_hits = [(pk, doc[term], length) for pk, (doc, length) in self.overlay.docs.items()
+                            if term in doc]
             df += len(overlay_hits)
             idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
             idf_total += idf
@@ -123,14 +142,12 @@ class SearchIndex:
                 denominator = tf + K1 * (1 - B + B * length / self.avg_length)
                 extra_scores[pk] = extra_scores.get(pk, 0.0) + idf * tf * (K1 + 1) / denominator
                 extra_cover[pk] = extra_cover.get(pk, 0.0) + idf
-        hit_rows = np.nonzero(base_scores)[0]
-        scores = {int(self.base.ids[r]): float(base_scores[r]) for r in hit_rows}
-        cover = {int(self.base.ids[r]): float(base_cover[r]) for r in hit_rows}
-        scores.update(extra_scores)
-        cover.update(extra_cover)
-        if idf_total > 0:
-            cover = {pk: value / idf_total for pk, value in cover.items()}
-        return scores, cover
+        hit_rows = np.flatnonzero(base_scores)
+        extra_ids = np.fromiter(extra_scores, dtype=np.int64, count=len(extra_scores))
+        ids = np.concatenate([self.base.ids[hit_rows], extra_ids])
+        scores = np.concatenate([base_scores[hit_rows], np.fromiter(extra_scores.values(), float, len(extra_scores))])
+        cover = np.concatenate([base_cover[hit_rows], np.fromiter(extra_cover.values(), float, len(extra_cover))])
+        return Scores(ids, scores, cover / idf_total if idf_total > 0 else cover)
 
     def with_changes(self, upserts: dict[int, tuple[str, str]], removed: set[int]) -> SearchIndex:
         """A new snapshot with these verdicts added or replaced and those removed."""

@@ -37,14 +37,18 @@ def real_model(settings):
     reset_matcher()
 
 
+POST = "https://www.facebook.com/groups/123/posts/456/"
+
+
 @pytest.mark.slow
 def test_same_rumour_three_ways_is_one_claim(web, real_model, django_capture_on_commit_callbacks):
+    """Accented, unaccented, and reworded carrying the same post behind tracking parameters."""
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(web, ACCENTED)
+        _submit(web, ACCENTED, [POST])
     with django_capture_on_commit_callbacks(execute=True):
         _submit(web, UNACCENTED)
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(web, REWORDED, ["https://www.facebook.com/groups/123/posts/456/?fbclid=IwAR0abc&utm_source=zalo"])
+        _submit(web, REWORDED, ["https://m.facebook.com/groups/123/posts/456?fbclid=IwAR0abc&utm_source=zalo"])
     with django_capture_on_commit_callbacks(execute=True):
         _submit(web, OTHER)
     assert Report.objects.count() == 4
@@ -52,8 +56,23 @@ def test_same_rumour_three_ways_is_one_claim(web, real_model, django_capture_on_
     rumour = Report.objects.get(text=ACCENTED).claim
     assert rumour.report_count == 3
     assert set(rumour.reports.values_list("text", flat=True)) == {ACCENTED, UNACCENTED, REWORDED}
+    assert "same_link" in Report.objects.get(text=REWORDED).match_reasons
     assert Report.objects.get(text=OTHER).claim_id != rumour.pk
     assert Claim.objects.count() == 2
+
+
+@pytest.mark.slow
+def test_a_rewording_without_evidence_is_suggested_not_merged(web, real_model, django_capture_on_commit_callbacks):
+    """Meaning alone is shown to staff as a suggestion: a wrong auto-merge would hide a claim."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(web, ACCENTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(web, REWORDED)
+    original = Report.objects.get(text=ACCENTED).claim
+    reworded = Report.objects.get(text=REWORDED).claim
+    assert reworded.pk != original.pk
+    assert [s["claim_id"] for s in reworded.suggestions][:1] == [original.pk]
+    assert "similar_meaning" in reworded.suggestions[0]["reasons"]
 
 
 def test_a_link_only_report_links_to_the_claim_with_that_link(web, django_capture_on_commit_callbacks):
