@@ -38,16 +38,17 @@ def _appearance_links(verdict) -> list[str]:  # noqa: ANN001
 
 def _has_import_record(verdict) -> bool:  # noqa: ANN001
     try:
-        verdict.import_record  # noqa: B018 - a reverse one-to-one raises when absent
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        return verdict.import_record is not None
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: a reverse one-to-one raises when absent
         return False
-    return True
 
 
 def _first_link(verdict) -> str:  # noqa: ANN001
     """The first link reported with this claim, if the reports are still there."""
     from intake.models import ReportLink
 
+    if not verdict.claim.report_count:
+        return ""  # an imported verdict has no reports
     link = (
         ReportLink.objects.filter(report__claim_id=verdict.claim_id)
         .order_by("report__received_at", "report_id", "position")

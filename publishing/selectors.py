@@ -33,7 +33,11 @@ def public_verdicts() -> QuerySet[Verdict]:
 
 def visible_verdict(pk: int) -> Verdict | None:
     """A verdict that has ever been published (a withdrawn one shows its notice), or None."""
-    return Verdict.objects.filter(pk=pk, published_at__isnull=False).select_related("claim").first()
+    return (
+        Verdict.objects.filter(pk=pk, published_at__isnull=False)
+        .select_related("claim", "import_record")
+        .first()
+    )
 
 
 def filter_verdicts(

@@ -6,6 +6,7 @@ admin renaming the topic; the names shown come from core.topics, which admins ma
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -41,13 +42,34 @@ def topic_from_slug(slug: str) -> str | None:
 
 
 def topic_names(language: str | None = None) -> dict[str, str]:
-    """Every topic code mapped to its display name in the active (or given) language."""
+    """Every topic code mapped to its display name in the active (or given) language.
+
+    Names are read from the database at most once a minute per process: admins rename
+    topics rarely, and every public page shows them.
+    """
     language = (language or translation.get_language() or "vi")[:2]
     names = {}
-    for code, setting in topic_settings().items():
-        name = setting.display_name_en if language == "en" else setting.display_name_vi
-        names[code] = name or str(Topic(code).label)
+    for code, (name_vi, name_en) in _stored_names().items():
+        names[code] = (name_en if language == "en" else name_vi) or str(Topic(code).label)
     return names
+
+
+_names_cache: tuple[float, dict[str, tuple[str, str]]] | None = None
+NAMES_SECONDS = 60.0
+
+
+def _stored_names() -> dict[str, tuple[str, str]]:
+    global _names_cache
+    now = time.monotonic()
+    if _names_cache is None or now - _names_cache[0] > NAMES_SECONDS:
+        table = {code: (s.display_name_vi, s.display_name_en) for code, s in topic_settings().items()}
+        _names_cache = (now, table)
+    return _names_cache[1]
+
+
+def forget_names() -> None:
+    global _names_cache
+    _names_cache = None
 
 
 def all_topics() -> list[TopicInfo]:

@@ -10,9 +10,11 @@ def _fresh_public_state(request):
     """Each test starts with no in-memory search index and (for database tests) an empty cache."""
     from publishing import page_cache
     from publishing.search_index import reset_index
+    from publishing.topic_pages import forget_names
 
     reset_index()
     page_cache.clear()
+    forget_names()
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
