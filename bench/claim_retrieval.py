@@ -167,7 +167,9 @@ def main() -> None:
     print(f"indexed + embedded in {time.time() - t0:.0f}s", file=sys.stderr)
 
     t1 = time.time()
-    per_query = [retriever.features(qvecs[i], cleaned[i][0], cleaned[i][1]) for i in range(len(gold))]
+    per_query = [
+        retriever.features(qvecs[i], cleaned[i][0], cleaned[i][1]) for i in range(len(gold))
+    ]
     feat_time = (time.time() - t1) / len(gold)
 
     baselines = {
@@ -194,7 +196,9 @@ def main() -> None:
                 bias, coef = fit_logistic(x, y, c=1.0)
                 score = lambda rows, b=bias, w=coef: rows @ w + b  # noqa: E731
             else:  # gradient-boosted trees: can learn interactions the linear model cannot
-                gbm = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, random_state=0)
+                gbm = HistGradientBoostingClassifier(
+                    max_iter=200, learning_rate=0.05, random_state=0
+                )
                 gbm.fit(x, y)
                 score = lambda rows, m=gbm: m.predict_proba(rows)[:, 1]  # noqa: E731
             rankings = []

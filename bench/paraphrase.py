@@ -3,12 +3,14 @@
 Every sentence2 is indexed as a claim (``Matcher.add`` with its accented and folded
 vectors); each sentence1 is scored against its own pair with ``Matcher.compare``
 (semantic, word coverage, MinHash). To halve model time the sentence1 side is embedded in
-its written form only (both sides are accented here, so the folded query copy adds little). 5-fold cross-validation by pair
-(shuffled, seed 0): the logistic fusion is fitted on four folds, the auto-link threshold
-(precision >= 0.98) and suggest threshold (precision >= 0.85) are chosen on inner
-out-of-fold scores of those four folds, then everything is measured on the fifth.
-Also reported: each signal's AUC alone and the lexical-only model. The final fit on all pairs is printed as
-``fitted_config``: those are the defaults in ``claimmatch/config.py``.
+its written form only (both sides are accented here, so the folded query copy adds little).
+
+5-fold cross-validation by pair (shuffled, seed 0): the logistic fusion is fitted on four
+folds, the auto-link threshold (precision >= 0.98) and suggest threshold (precision >= 0.85)
+are chosen on inner out-of-fold scores of those four folds, then everything is measured on
+the fifth. Also reported: each signal's AUC alone and the lexical-only model. The final fit
+on all pairs is printed as ``fitted_config``: those are the defaults in
+``claimmatch/config.py``.
 
 Run: .venv/bin/python bench/paraphrase.py
 """

@@ -79,6 +79,10 @@ def features(cands, self_id: int):
     return [c.claim_id for c in cands], np.array(rows).reshape(len(cands), 7), cands
 
 
+def by_fused_score(rows, cands) -> np.ndarray:
+    return np.argsort(-np.array([c.score for c in cands]), kind="stable")
+
+
 def rankings(matcher, docs, queries, qvecs):
     out = []
     for i, (q, qv) in enumerate(zip(queries, qvecs, strict=True)):
@@ -138,9 +142,7 @@ def main() -> None:
         res = {
             "bm25": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, 3], kind="stable")),
             "semantic": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, 0], kind="stable")),
-            "fused_default": evaluate(
-                per_query, gold, lambda r, c: np.argsort(-np.array([x.score for x in c]), kind="stable")
-            ),
+            "fused_default": evaluate(per_query, gold, by_fused_score),
         }
         results[name] = res
 

@@ -55,7 +55,8 @@ def run(variant: str, articles, reports, embedder) -> dict:
         ranked = [ids[c.claim_id] for c in cands]
         if not report.relevant:
             x_suggested += decision.action != "new"
-            print(f"  {report.qid} no-debunk: {decision.action} top={cands[0].score:.3f}", file=sys.stderr)
+            top = cands[0].score if cands else 0.0
+            print(f"  {report.qid} no-debunk: {decision.action} top={top:.3f}", file=sys.stderr)
             continue
         rank = next((n for n, d in enumerate(ranked, 1) if d in report.relevant), None)
         rr.append(1.0 / rank if rank else 0.0)

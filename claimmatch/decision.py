@@ -45,7 +45,8 @@ def decide(
     if top.score >= config.autolink_threshold:
         if non_text or n_tokens >= config.min_tokens_for_autolink:
             return Decision(
-                "link", top.claim_id, top.score, top.reasons, suggestions, "above auto-link threshold"
+                "link", top.claim_id, top.score, top.reasons, suggestions,
+                "above auto-link threshold",
             )
         return Decision(
             "suggest",
@@ -56,5 +57,6 @@ def decide(
             f"text of {n_tokens} syllables is too short to auto-link on text alone",
         )
     return Decision(
-        "suggest", top.claim_id, top.score, top.reasons, suggestions, "between the two thresholds"
+        "suggest", top.claim_id, top.score, top.reasons, suggestions,
+        "between the two thresholds",
     )

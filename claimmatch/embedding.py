@@ -64,7 +64,9 @@ class E5Embedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        out = self._get().encode(_clip(texts), is_query=is_query)
+        model = self._get()
+        with self._lock:  # one call at a time: the C engine's thread-safety is undocumented
+            out = model.encode(_clip(texts), is_query=is_query)
         return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -134,11 +134,18 @@ class Matcher:
                 pool.setdefault(cid, {})["same_link"] = 1.0
             for cid in shot_hits:
                 pool.setdefault(cid, {})["same_screenshot"] = 1.0
-            rows = self._query_rows(q, pool, query_vectors)
+            has_vectors = len(self._vectors) > 0
+        # the model runs outside the lock: other threads may index meanwhile
+        rows = self._query_rows(q, pool, query_vectors) if has_vectors else None
+        with self._lock:
             if rows is not None:
                 for cid, _ in self._vectors.search(rows, retrieve):
                     pool.setdefault(cid, {})
-            candidates = [self._score(cid, signals, q, rows) for cid, signals in pool.items()]
+            candidates = [
+                self._score(cid, signals, q, rows)
+                for cid, signals in pool.items()
+                if cid in self._claims  # removed while the model ran
+            ]
         candidates.sort(key=lambda c: (-c.score, c.claim_id))
         return candidates[:k]
 
@@ -147,12 +154,12 @@ class Matcher:
     ) -> Candidate | None:
         """Score ``text`` against one indexed claim (``None`` if it is not indexed)."""
         q = self._prepare(text)
+        rows = query_vectors
+        if rows is None and self.config.embed_query != "never" and q.keys.folded_tokens:
+            rows = self.embedder.embed_queries(embed_forms(q.keys))
         with self._lock:
             if claim_id not in self._claims:
                 return None
-            rows = query_vectors
-            if rows is None and self.config.embed_query != "never" and q.keys.folded_tokens:
-                rows = self.embed_query(text)
             signals: dict[str, float] = {}
             if claim_id in self._links.claims_for(self._links.keys_for((), text)):
                 signals["same_link"] = 1.0

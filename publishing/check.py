@@ -116,25 +116,22 @@ def check(raw_text: str = "", raw_url: str = "") -> CheckResult:
     if not text and not url:
         raise QueryError("empty", _("Paste the text you received, or a link to it."))
     matcher = get_matcher()
-    candidates = matcher.query(text, [url] if url else [], k=RETRIEVE)
-    if not candidates:
-        return CheckResult(text, url, [])
-    by_claim = {
-        v.claim_id: v for v in public_verdicts().filter(claim_id__in=[c.claim_id for c in candidates])
-    }
     config = matcher.config
-    matches = []
-    for candidate in candidates:
-        verdict = by_claim.get(candidate.claim_id)
-        if verdict is None:
-            continue
-        level = closeness(
-            candidate.score, tuple(candidate.reasons), config.autolink_threshold, config.suggest_threshold
-        )
+    close = {}  # claim id -> (level, candidate): judged before touching the database
+    for candidate in matcher.query(text, [url] if url else [], k=RETRIEVE):
+        level = closeness(candidate.score, tuple(candidate.reasons), config.autolink_threshold,
+                          config.suggest_threshold)
         if level is not None:
-            matches.append(
-                CheckMatch(verdict, round(float(candidate.score), 4), level, tuple(candidate.reasons))
-            )
+            close[candidate.claim_id] = (level, candidate)
+    if not close:
+        return CheckResult(text, url, [])
+    verdicts = (public_verdicts().filter(claim_id__in=list(close))
+                .only("pk", "claim_id", "label", "title", "slug", "claim_reviewed", "published_at", "updated_at",
+                      "unpublished_at", "claim__topic"))
+    matches = []
+    for verdict in verdicts:
+        level, candidate = close[verdict.claim_id]
+        matches.append(CheckMatch(verdict, round(float(candidate.score), 4), level, tuple(candidate.reasons)))
     order = {STRONG: 0, LIKELY: 1, PARTIAL: 2}
     matches.sort(key=lambda m: (order[m.closeness], -m.score, -m.verdict.pk))
     return CheckResult(text, url, matches[:MAX_RESULTS])

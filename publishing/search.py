@@ -112,7 +112,9 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
         )
     start, end = (page - 1) * page_size, page * page_size
     window = list(zip(ids[start:end].tolist(), scores[start:end].tolist(), strict=True))
-    verdicts = public_verdicts().in_bulk([pk for pk, _score in window])
+    verdicts = (public_verdicts().select_related(None)
+                .only("pk", "title", "slug", "label", "claim_reviewed", "explanation", "published_at")
+                .in_bulk([pk for pk, _score in window]))
     terms = frozenset(query_terms(text))
     hits = []
     for pk, score in window:

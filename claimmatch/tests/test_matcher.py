@@ -62,8 +62,9 @@ def test_reason_similar_meaning_from_vectors():
 
 
 def test_reason_same_link_and_it_links_a_short_report(matcher):
-    matcher.add(10, "Clip gây sốc lan truyền", urls=["https://example.vn/tin-tuc/clip-gay-soc-123.html"])
-    cands = matcher.query("xem cái này", urls=["https://example.vn/tin-tuc/clip-gay-soc-123.html"])
+    url = "https://example.vn/tin-tuc/clip-gay-soc-123.html"
+    matcher.add(10, "Clip gây sốc lan truyền", urls=[url])
+    cands = matcher.query("xem cái này", urls=[url])
     assert cands[0].claim_id == 10 and "same_link" in cands[0].reasons
     assert matcher.decide("xem cái này", cands).action == "link"
 

@@ -42,7 +42,9 @@ def test_reworded_sentence_ranks_its_original_first(matcher):
 
 def test_folded_vector_helps_an_unaccented_query(embedder, matcher):
     query = "uong nuoc chanh nong moi sang chua khoi ung thu"
-    accented_only = float(embedder.embed_queries([query])[0] @ embedder.embed_passages([CLAIMS[5]])[0])
+    accented_only = float(
+        embedder.embed_queries([query])[0] @ embedder.embed_passages([CLAIMS[5]])[0]
+    )
     best = matcher.compare(query, 5).signals["semantic"]
     assert best > accented_only
     assert matcher.query(query)[0].claim_id == 5

@@ -10,6 +10,8 @@ Helpers for any page: `browser.visit(path)`, `browser.fill(name, value)`, `brows
 
 from __future__ import annotations
 
+import time
+
 import os
 import shutil
 import tempfile
@@ -68,9 +70,18 @@ class Browser:
 
     @property
     def text(self) -> str:
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.common.by import By
 
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        for attempt in range(5):  # the document may be swapped while we read it
+            try:
+                self.wait_loaded()
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except (StaleElementReferenceException, WebDriverException):
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+        return ""
 
     def find(self, css: str) -> Any:
         from selenium.webdriver.common.by import By
@@ -111,6 +122,14 @@ class Browser:
         from selenium.webdriver.support.ui import WebDriverWait
 
         WebDriverWait(self.driver, WAIT_SECONDS).until(ec.staleness_of(old))
+        self.wait_loaded()
+
+    def wait_loaded(self) -> None:
+        """Wait until the new document has finished loading (its body can be read)."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
 
     def sign_in(self, username: str, password: str, device: Any = None) -> None:
         """Sign in through the staff login page, then the two-factor page if the site shows it."""
