@@ -79,7 +79,7 @@ class AnnParams:
     dtype: str = "f16"
     connectivity: int = 16
     expansion_add: int = 64
-    expansion_search: int = 64
+    expansion_search: int = 256
 
 
 def atomic_write(path: str | os.PathLike[str], write: Any) -> None:
