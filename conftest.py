@@ -21,6 +21,21 @@ def _fresh_matcher(request):
     reset_matcher()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Database tests start with no rate-limit counts: the cache table outlives a test's transaction."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames))
+    if not uses_db:
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def web(client):
     """The Django test client with a host the settings allow."""

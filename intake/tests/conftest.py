@@ -9,26 +9,12 @@ import zlib
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import escape
 from PIL import Image
 
 API_REPORTS = "/api/v1/reports"
 FORM = "/phan-anh/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(request):
-    """Each database test starts with no counts (the cache table survives transactional flushes)."""
-    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
-        {"db", "transactional_db"} & set(request.fixturenames))
-    if not uses_db:
-        yield
-        return
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_json(client, body: Any, *, raw: bytes | None = None, content_type: str = "application/json",

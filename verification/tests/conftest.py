@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from core.roles import ADMIN, EDITOR, OPERATOR, VERIFIER
@@ -18,19 +17,6 @@ from intake.forms import ReportForm
 from intake.models import Report
 from intake.services import ReportSubmission, submit_report
 from verification.models import Claim
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(request):
-    """Rate-limit counts live in the cache table, which outlives a test's transaction."""
-    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
-        {"db", "transactional_db"} & set(request.fixturenames))
-    if not uses_db:
-        yield
-        return
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
