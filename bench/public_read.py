@@ -55,12 +55,21 @@ BIN = Path(sys.executable).parent
 LUA = Path(__file__).resolve().parent / "public_read_wrk.lua"
 HOST = "127.0.0.1"
 DATASET_VERSION = "public-read-v1"
-TOPICS = ["policy_law", "economy_finance", "health", "disaster_epidemic", "security_order", "fake_account",
-          "scam_link", "other"]
+TOPICS = [
+    "policy_law",
+    "economy_finance",
+    "health",
+    "disaster_epidemic",
+    "security_order",
+    "fake_account",
+    "scam_link",
+    "other",
+]
 LABELS = [("fabricated", 0.6), ("distorted", 0.3), ("true", 0.1)]
 
 
 # --- data ----------------------------------------------------------------------------------------
+
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
@@ -111,10 +120,19 @@ def build_dataset(n: int, seed: int = 2026) -> list[dict]:
         title = "Sự thật về tin: " + title[:1].upper() + title[1:]
         article = rng.choice(articles)
         start = rng.randrange(0, max(1, len(article) - 3))
-        explanation = _cut(" ".join(article[start:start + rng.randint(3, 6)]), 900)
+        explanation = _cut(" ".join(article[start : start + rng.randint(3, 6)]), 900)
         label = rng.choices([k for k, _ in LABELS], [w for _, w in LABELS])[0]
-        rows.append({"claim": claim, "title": _cut(title, 200), "explanation": explanation, "label": label,
-                     "topic": rng.choice(TOPICS), "days_ago": rng.uniform(0, 1000), "hours": rng.uniform(1, 96)})
+        rows.append(
+            {
+                "claim": claim,
+                "title": _cut(title, 200),
+                "explanation": explanation,
+                "label": label,
+                "topic": rng.choice(TOPICS),
+                "days_ago": rng.uniform(0, 1000),
+                "hours": rng.uniform(1, 96),
+            }
+        )
     return rows
 
 
@@ -124,6 +142,7 @@ def strip_accents(text: str) -> str:
 
 
 # --- building the database (runs in a child process with Django set up) --------------------------
+
 
 def _fold(row: dict) -> tuple[str, str]:
     from publishing.indexing import fold_verdict
@@ -166,42 +185,87 @@ def load_into_database(rows_file: Path) -> None:
     claims, verdicts = [], []
     for row, vec in zip(rows, vectors, strict=True):
         published = now - timezone.timedelta(days=row["days_ago"])
-        claims.append(Claim(representative_text=row["claim"], topic=row["topic"], state=ClaimState.PUBLISHED,
-                            report_count=1, first_seen=published - timezone.timedelta(hours=row["hours"]),
-                            last_seen=published, concluded_at=published, created_at=published,
-                            embedding=vectors_to_bytes(np.asarray(vec))))
+        claims.append(
+            Claim(
+                representative_text=row["claim"],
+                topic=row["topic"],
+                state=ClaimState.PUBLISHED,
+                report_count=1,
+                first_seen=published - timezone.timedelta(hours=row["hours"]),
+                last_seen=published,
+                concluded_at=published,
+                created_at=published,
+                embedding=vectors_to_bytes(np.asarray(vec)),
+            )
+        )
     Claim.objects.bulk_create(claims, batch_size=500)
     claims = list(Claim.objects.order_by("pk"))
     for row, claim in zip(rows, claims, strict=True):
-        verdicts.append(Verdict(claim=claim, label=row["label"], title=row["title"],
-                                slug=slugify(fold(row["title"]).replace("đ", "d"))[:100] or "xac-minh",
-                                claim_reviewed=row["claim"], explanation=row["explanation"],
-                                published_at=claim.concluded_at))
+        verdicts.append(
+            Verdict(
+                claim=claim,
+                label=row["label"],
+                title=row["title"],
+                slug=slugify(fold(row["title"]).replace("đ", "d"))[:100] or "xac-minh",
+                claim_reviewed=row["claim"],
+                explanation=row["explanation"],
+                published_at=claim.concluded_at,
+            )
+        )
     Verdict.objects.bulk_create(verdicts, batch_size=500)
     verdicts = list(Verdict.objects.select_related("claim").order_by("pk"))
-    SearchEntry.objects.bulk_create([
-        SearchEntry(verdict=v, title_key=t, body_key=b, topic=v.claim.topic, label=v.label,
-                    published_at=v.published_at, verdict_updated_at=v.updated_at)
-        for v, (t, b) in zip(verdicts, folded, strict=True)], batch_size=500)
+    SearchEntry.objects.bulk_create(
+        [
+            SearchEntry(
+                verdict=v,
+                title_key=t,
+                body_key=b,
+                topic=v.claim.topic,
+                label=v.label,
+                published_at=v.published_at,
+                verdict_updated_at=v.updated_at,
+            )
+            for v, (t, b) in zip(verdicts, folded, strict=True)
+        ],
+        batch_size=500,
+    )
     print(f"  stored {len(verdicts)} verdicts", file=sys.stderr, flush=True)
 
 
 def env_for(var_dir: Path, embedder: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "tingia.settings", "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
-        "TINGIA_SSL_REDIRECT": "0", "TINGIA_RATELIMIT": "1", "TINGIA_RATE_CHECK": "100000000/h",
-        "TINGIA_VAR_DIR": str(var_dir), "TINGIA_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "bench")]),
-        "TINGIA_CACHE": str(cache_dir()), "TINGIA_MATCHING_EMBEDDER": embedder,
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY")
+        )
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tingia.settings",
+            "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
+            "TINGIA_SSL_REDIRECT": "0",
+            "TINGIA_RATELIMIT": "1",
+            "TINGIA_RATE_CHECK": "100000000/h",
+            "TINGIA_VAR_DIR": str(var_dir),
+            "TINGIA_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "bench")]),
+            "TINGIA_CACHE": str(cache_dir()),
+            "TINGIA_MATCHING_EMBEDDER": embedder,
+        }
+    )
     return env
 
 
 def manage(env: dict[str, str], *command: str) -> None:
-    done = subprocess.run([str(BIN / "python"), str(REPO_ROOT / "manage.py"), *command], env=env, cwd=REPO_ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(BIN / "python"), str(REPO_ROOT / "manage.py"), *command],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(command)} failed:\n{done.stderr[-3000:]}")
 
@@ -227,7 +291,9 @@ def template_database(rows: list[dict], embedder: str) -> Path:
         manage(env, "createcachetable")
         rows_file = var_dir / "rows.json"
         rows_file.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        done = subprocess.run([str(BIN / "python"), __file__, "--load-into", str(rows_file)], env=env, cwd=REPO_ROOT)
+        done = subprocess.run(
+            [str(BIN / "python"), __file__, "--load-into", str(rows_file)], env=env, cwd=REPO_ROOT
+        )
         if done.returncode != 0:
             raise RuntimeError("loading the benchmark database failed")
         import sqlite3
@@ -241,12 +307,15 @@ def template_database(rows: list[dict], embedder: str) -> Path:
 
 # --- requests ----------------------------------------------------------------------------------
 
+
 def verdict_paths(db_file: Path) -> list[str]:
     import sqlite3
 
     with contextlib.closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as db:
-        return [f"/xac-minh/{slug}-{pk}/" for pk, slug in db.execute(
-            "SELECT id, slug FROM verification_verdict ORDER BY id")]
+        return [
+            f"/xac-minh/{slug}-{pk}/"
+            for pk, slug in db.execute("SELECT id, slug FROM verification_verdict ORDER BY id")
+        ]
 
 
 def search_paths(rows: list[dict], count: int, rng: random.Random) -> list[str]:
@@ -255,14 +324,16 @@ def search_paths(rows: list[dict], count: int, rng: random.Random) -> list[str]:
         words = rng.choice(rows)["title"].split()[4:]  # after "Sự thật về tin:"
         take = rng.randint(2, min(6, max(2, len(words))))
         start = rng.randrange(0, max(1, len(words) - take + 1))
-        query = " ".join(words[start:start + take]).strip(",.;:")
+        query = " ".join(words[start : start + take]).strip(",.;:")
         if rng.random() < 0.5:
             query = strip_accents(query)
         out.append("/tim-kiem/?q=" + quote(query))
     return out
 
 
-def check_texts(rows: list[dict], posts: list[str], count: int, rng: random.Random, lengths: tuple[int, int]) -> list[str]:
+def check_texts(
+    rows: list[dict], posts: list[str], count: int, rng: random.Random, lengths: tuple[int, int]
+) -> list[str]:
     low, high = lengths
     out = []
     while len(out) < count:
@@ -296,6 +367,7 @@ def zipf_paths(paths: list[str], count: int, rng: random.Random, hot: int = 500)
 
 # --- server and load ---------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -314,8 +386,14 @@ def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[s
     port = free_port()
     env.update({"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_TIMEOUT": "900"})
     log = (var_dir / "gunicorn.log").open("w")
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], env=env,
-                            cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -341,15 +419,29 @@ def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[s
         log.close()
 
 
-def run_wrk(url: str, paths: list[str], workdir: Path, seconds: int, connections: int, threads: int,
-            pause_ms: int) -> dict:
+def run_wrk(
+    url: str, paths: list[str], workdir: Path, seconds: int, connections: int, threads: int, pause_ms: int
+) -> dict:
     wrk = shutil.which("wrk")
     if not wrk:
         sys.exit("bench/public_read.py needs wrk: apt-get install -y wrk")
     paths_file = workdir / f"paths-{secrets.token_hex(4)}.txt"
     paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency",
-           "-s", str(LUA), url, "--", str(paths_file), str(pause_ms)]
+    cmd = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "60s",
+        "--latency",
+        "-s",
+        str(LUA),
+        url,
+        "--",
+        str(paths_file),
+        str(pause_ms),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180)
     line = next((row for row in done.stdout.splitlines() if row.startswith("WRK_RESULT ")), None)
     if line is None:
@@ -358,10 +450,17 @@ def run_wrk(url: str, paths: list[str], workdir: Path, seconds: int, connections
     seconds_run = raw["duration_us"] / 1e6
     ok = sum(n for code, n in raw["statuses"].items() if code.startswith("2"))
     lat = raw["latency_us"]
-    return {"requests": raw["requests"], "rate": round(raw["requests"] / seconds_run, 1),
-            "ok": ok, "non_2xx": raw["requests"] - ok, "errors": sum(raw["errors"].values()),
-            "p50_ms": round(lat["p50"] / 1000, 1), "p90_ms": round(lat["p90"] / 1000, 1),
-            "p99_ms": round(lat["p99"] / 1000, 1), "max_ms": round(lat["max"] / 1000, 1)}
+    return {
+        "requests": raw["requests"],
+        "rate": round(raw["requests"] / seconds_run, 1),
+        "ok": ok,
+        "non_2xx": raw["requests"] - ok,
+        "errors": sum(raw["errors"].values()),
+        "p50_ms": round(lat["p50"] / 1000, 1),
+        "p90_ms": round(lat["p90"] / 1000, 1),
+        "p99_ms": round(lat["p99"] / 1000, 1),
+        "max_ms": round(lat["max"] / 1000, 1),
+    }
 
 
 def time_e5_queries(texts: list[str]) -> dict[str, float]:
@@ -380,8 +479,11 @@ def time_e5_queries(texts: list[str]) -> dict[str, float]:
         embedder.embed_queries(forms)
         times.append(1000 * (time.perf_counter() - start))
     times.sort()
-    return {"count": len(times), "p50_ms": round(times[len(times) // 2], 1),
-            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1)}
+    return {
+        "count": len(times),
+        "p50_ms": round(times[len(times) // 2], 1),
+        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1),
+    }
 
 
 def timed_get(url: str, timeout: float = 1800) -> float:
@@ -391,8 +493,9 @@ def timed_get(url: str, timeout: float = 1800) -> float:
     return time.monotonic() - start
 
 
-def warm_all_workers(url: str, paths: list[str], parallel: int = 6, fast: float = 2.0,
-                     limit: float = 1800) -> float:
+def warm_all_workers(
+    url: str, paths: list[str], parallel: int = 6, fast: float = 2.0, limit: float = 1800
+) -> float:
     """Seconds until `parallel` requests at once all answer within `fast` seconds.
 
     Each gunicorn worker builds its own matcher on its first check; concurrent requests
@@ -416,16 +519,26 @@ def paced(rate: float, connections: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--verdicts", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=20.0, help="search and check requests per second")
     parser.add_argument("--seconds", type=int, default=30, help="length of each measured run")
     parser.add_argument("--page-connections", type=int, default=24)
-    parser.add_argument("--embedder", choices=("e5", "hashing"), default="e5",
-                        help="sentence model of the matcher: e5 (production) or hashing (no model; check "
-                             "figures then leave out the model, see --time-e5-queries)")
-    parser.add_argument("--time-e5-queries", type=int, default=0,
-                        help="also time this many e5 query embeddings in-process (the model's share of a check)")
+    parser.add_argument(
+        "--embedder",
+        choices=("e5", "hashing"),
+        default="e5",
+        help="sentence model of the matcher: e5 (production) or hashing (no model; check "
+        "figures then leave out the model, see --time-e5-queries)",
+    )
+    parser.add_argument(
+        "--time-e5-queries",
+        type=int,
+        default=0,
+        help="also time this many e5 query embeddings in-process (the model's share of a check)",
+    )
     parser.add_argument("--load-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_into:
@@ -454,40 +567,60 @@ def main() -> None:
             results["search_cold"] = run_wrk(url, searches, workdir, args.seconds, conns, 1, pause)
             results["search_warm"] = run_wrk(url, searches[::-1], workdir, args.seconds, conns, 1, pause)
         with server(template, workdir, "check", args.embedder) as url:
-            print("check: first answer, all workers warm, then warm runs (mixed, long, short)",
-                  file=sys.stderr, flush=True)
-            cold_start = {"first_answer_s": round(timed_get(url + checks[0]), 1),
-                          "all_workers_warm_s": warm_all_workers(url, checks[1:])}
+            print(
+                "check: first answer, all workers warm, then warm runs (mixed, long, short)",
+                file=sys.stderr,
+                flush=True,
+            )
+            cold_start = {
+                "first_answer_s": round(timed_get(url + checks[0]), 1),
+                "all_workers_warm_s": warm_all_workers(url, checks[1:]),
+            }
             print(f"  check cold start: {cold_start}", file=sys.stderr, flush=True)
             results["check_warm"] = run_wrk(url, checks[::-1], workdir, args.seconds, conns, 1, pause)
             results["check_long_warm"] = run_wrk(url, long_checks, workdir, args.seconds, conns, 1, pause)
             results["check_short_warm"] = run_wrk(url, short_checks, workdir, args.seconds, conns, 1, pause)
         with server(template, workdir, "pages", args.embedder) as url:
             print("verdict pages: cold uniform, warm hot set, warm uniform", file=sys.stderr, flush=True)
-            results["pages_cold_uniform"] = run_wrk(url, uniform_pages, workdir, 20, args.page_connections, 2, 0)
+            results["pages_cold_uniform"] = run_wrk(
+                url, uniform_pages, workdir, 20, args.page_connections, 2, 0
+            )
             run_wrk(url, sorted(set(hot_pages)) * 4, workdir, 30, args.page_connections, 2, 0)  # fill caches
             results["pages_warm_hot"] = run_wrk(url, hot_pages, workdir, 20, args.page_connections, 2, 0)
-            results["pages_warm_uniform"] = run_wrk(url, uniform_pages[::-1], workdir, 20, args.page_connections, 2, 0)
+            results["pages_warm_uniform"] = run_wrk(
+                url, uniform_pages[::-1], workdir, 20, args.page_connections, 2, 0
+            )
     for name, figures in results.items():
         print(f"{name:22s} {json.dumps(figures)}")
-    e5 = time_e5_queries(check_texts(rows, posts, args.time_e5_queries, rng, (250, 300))) \
-        if args.time_e5_queries else {}
+    e5 = (
+        time_e5_queries(check_texts(rows, posts, args.time_e5_queries, rng, (250, 300)))
+        if args.time_e5_queries
+        else {}
+    )
     summary = {
-        "verdicts": args.verdicts, "target_rate": args.rate, "embedder": args.embedder,
+        "verdicts": args.verdicts,
+        "target_rate": args.rate,
+        "embedder": args.embedder,
         "search_rate": results["search_warm"]["rate"],
-        "search_p99_ms_warm": results["search_warm"]["p99_ms"], "search_p99_ms_cold": results["search_cold"]["p99_ms"],
+        "search_p99_ms_warm": results["search_warm"]["p99_ms"],
+        "search_p99_ms_cold": results["search_cold"]["p99_ms"],
         "check_rate": results["check_warm"]["rate"],
         "check_p99_ms_warm": results["check_warm"]["p99_ms"],
         "check_cold_first_answer_s": cold_start["first_answer_s"],
         "check_cold_all_workers_warm_s": cold_start["all_workers_warm_s"],
-        "check_long_p99_ms": results["check_long_warm"]["p99_ms"], "check_long_p50_ms": results["check_long_warm"]["p50_ms"],
+        "check_long_p99_ms": results["check_long_warm"]["p99_ms"],
+        "check_long_p50_ms": results["check_long_warm"]["p50_ms"],
         "check_short_p99_ms": results["check_short_warm"]["p99_ms"],
-        "pages_rps_warm_hot": results["pages_warm_hot"]["rate"], "pages_rps_warm_uniform": results["pages_warm_uniform"]["rate"],
+        "pages_rps_warm_hot": results["pages_warm_hot"]["rate"],
+        "pages_rps_warm_uniform": results["pages_warm_uniform"]["rate"],
         "pages_rps_cold_uniform": results["pages_cold_uniform"]["rate"],
         "pages_p99_ms_warm_hot": results["pages_warm_hot"]["p99_ms"],
-        "non_2xx": sum(r["non_2xx"] for r in results.values()), "socket_errors": sum(r["errors"] for r in results.values()),
-        "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-        "cpus": os.cpu_count(), "seconds": round(time.monotonic() - started),
+        "non_2xx": sum(r["non_2xx"] for r in results.values()),
+        "socket_errors": sum(r["errors"] for r in results.values()),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "seconds": round(time.monotonic() - started),
         **{f"e5_query_{k}": v for k, v in e5.items()},
     }
     print(json.dumps(summary))

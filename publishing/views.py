@@ -267,7 +267,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
                     "match": m,
                     "label": label_info(m.verdict.label),
                     "topic": topic_info(m.verdict.claim.topic, names),
-                    "percent": round(m.score * 100),
+                    "percent": round(m.score * 100) if m.score >= 0.5 else None,
                 }
                 for m in result.matches
             ],

@@ -115,11 +115,21 @@ class Browser:
 
     def press(self, css: str) -> None:
         """Click the button matched by `css` and wait until the next page has loaded."""
-        button = self.find(css)
-        old = self.driver.find_element("tag name", "html")
-        button.click()
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
+
+        for attempt in range(3):  # the element may belong to a document still being replaced
+            try:
+                self.wait_loaded()
+                button = self.find(css)
+                old = self.driver.find_element("tag name", "html")
+                button.click()
+                break
+            except (StaleElementReferenceException, WebDriverException):
+                if attempt == 2:
+                    raise
+                time.sleep(0.3)
 
         WebDriverWait(self.driver, WAIT_SECONDS).until(ec.staleness_of(old))
         self.wait_loaded()

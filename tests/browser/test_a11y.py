@@ -19,6 +19,22 @@ from publishing.tests.factories import published_verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _fresh_public_state():
+    """No search index, rendered page or topic name left over from a test on other data."""
+    from publishing import page_cache
+    from publishing.search_index import reset_index
+    from publishing.topic_pages import forget_names
+
+    reset_index()
+    page_cache.clear()
+    forget_names()
+    yield
+    reset_index()
+    page_cache.clear()
+
+
 AXE = Path(
     os.environ.get("TINGIA_AXE_JS", Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js")
 )

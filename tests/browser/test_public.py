@@ -25,6 +25,22 @@ from verification.models import ClaimState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _fresh_public_state():
+    """No search index, rendered page or topic name left over from a test on other data."""
+    from publishing import page_cache
+    from publishing.search_index import reset_index
+    from publishing.topic_pages import forget_names
+
+    reset_index()
+    page_cache.clear()
+    forget_names()
+    yield
+    reset_index()
+    page_cache.clear()
+
+
 RUMOUR = (
     "KHẨN: nước giếng khoan ở xã Hòa Phong nhiễm thạch tín vượt 50 lần, uống vào là ung thư, "
     "bà con tuyệt đối không dùng nước giếng nữa, chia sẻ gấp cho mọi người"
