@@ -1,4 +1,7 @@
-"""Cached e5 vectors for the matcher's embedding forms of many texts (benchmarks only)."""
+"""Cached e5 vectors for the matcher's embedding forms of many texts (benchmarks only).
+
+A helper imported by the bench scripts, not a benchmark: it prints no json figures itself.
+"""
 
 from __future__ import annotations
 
