@@ -12,6 +12,7 @@ import csv
 import hashlib
 import json
 import os
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -194,3 +195,31 @@ class _TextVectorStore:
             [(self._key(t), v.astype(np.float32).tobytes()) for t, v in zip(texts, vectors)],
         )
         self._db.commit()
+
+
+def production_env(var_dir: Path) -> dict[str, str]:
+    """Environment for a production-shaped server in a bench: DEBUG off, fresh secret, rate limits on.
+
+    Inherited tingia, database, cache and broker variables are dropped so a developer's shell
+    cannot leak into the measured configuration.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY")
+        )
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tingia.settings",
+            "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
+            "TINGIA_SSL_REDIRECT": "0",
+            "TINGIA_RATELIMIT": "1",
+            "TINGIA_VAR_DIR": str(var_dir),
+            "TINGIA_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _data import REPO_ROOT, load_vafc_collection, load_vi_reports, shared_data
+from _data import REPO_ROOT, load_vafc_collection, load_vi_reports, production_env, shared_data
 
 BIN = Path(sys.executable).parent
 LUA_SCRIPT = Path(__file__).resolve().parent / "intake_wrk.lua"
@@ -194,25 +194,7 @@ class Backend:
 
 
 def base_env(var_dir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            ("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY")
-        )
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tingia.settings",
-            "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
-            "TINGIA_SSL_REDIRECT": "0",
-            "TINGIA_RATELIMIT": "1",
-            "TINGIA_VAR_DIR": str(var_dir),
-            "TINGIA_LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
+    return production_env(var_dir)
 
 
 COUNT_SQL = {

@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from _data import REPO_ROOT, cache_dir, shared_data
+from _data import REPO_ROOT, cache_dir, production_env, shared_data
 
 BIN = Path(sys.executable).parent
 LUA = Path(__file__).resolve().parent / "public_read_wrk.lua"
@@ -233,23 +233,10 @@ def load_into_database(rows_file: Path) -> None:
 
 
 def env_for(var_dir: Path, embedder: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            ("TINGIA_", "DATABASE_URL", "CACHE_URL", "CELERY_", "GUNICORN_", "WEB_CONCURRENCY")
-        )
-    }
+    env = production_env(var_dir)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "tingia.settings",
-            "TINGIA_SECRET_KEY": secrets.token_urlsafe(50),
-            "TINGIA_SSL_REDIRECT": "0",
-            "TINGIA_RATELIMIT": "1",
             "TINGIA_RATE_CHECK": "100000000/h",
-            "TINGIA_VAR_DIR": str(var_dir),
-            "TINGIA_LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "bench")]),
             "TINGIA_CACHE": str(cache_dir()),
             "TINGIA_MATCHING_EMBEDDER": embedder,
