@@ -90,6 +90,8 @@ class Claim(models.Model):
             models.Index(fields=["state", "last_seen"], name="claim_state_seen"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state"),
             models.Index(fields=["last_resurfaced_at"], name="claim_resurfaced"),
+            # The matcher refreshes from "claims changed since": without this, a full scan per report.
+            models.Index(fields=["updated_at"], name="claim_updated"),
         ]
 
     def __str__(self) -> str:
