@@ -131,7 +131,16 @@ class Browser:
                     raise
                 time.sleep(0.3)
 
-        WebDriverWait(self.driver, WAIT_SECONDS).until(ec.staleness_of(old))
+        def replaced(_driver: Any) -> bool:
+            # Chromium reports a node of a replaced document either as stale or with an
+            # "inspector error": both mean the old page is gone.
+            try:
+                old.is_enabled()
+            except (StaleElementReferenceException, WebDriverException):
+                return True
+            return False
+
+        WebDriverWait(self.driver, WAIT_SECONDS).until(replaced)
         self.wait_loaded()
 
     def wait_loaded(self) -> None:
