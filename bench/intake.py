@@ -487,6 +487,45 @@ def _wait_ready(proc: subprocess.Popen, port: int, log_path: Path, timeout: floa
     )
 
 
+@contextlib.contextmanager
+def outbox_relay(env: dict[str, str], log_path: Path, niceness: int = 0) -> Iterator[int | None]:
+    """`manage.py outbox relay` when the server leaves publishing to it; yields its pid."""
+    if env.get("TINGIA_OUTBOX_PUBLISH") != "relay":
+        yield None
+        return
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        with_niceness([sys.executable, str(REPO_ROOT / "manage.py"), "outbox", "relay"], niceness),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield proc.pid
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+def wait_published(backend: Backend, timeout: float = 30.0) -> float:
+    """Seconds until every outbox row is marked enqueued (the relay caught up), or -1."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        rows = backend.count_rows()
+        if rows["enqueued"] >= rows["outbox"]:
+            return round(time.monotonic() - start, 2)
+        time.sleep(0.05)
+    return -1.0
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
@@ -741,7 +780,10 @@ def measure(
     label = str(config) if config else "gunicorn.conf.py defaults"
     log = workdir / f"gunicorn-{backend.name}-{label.replace('/', '_')}.log"
     profile = workdir / f"profile-{backend.name}-{label.replace('/', '_')}.txt"
-    with gunicorn(backend.env, config, log, args.niceness) as (url, master):
+    relay_log = workdir / f"relay-{backend.name}-{label.replace('/', '_')}.log"
+    with outbox_relay(backend.env, relay_log, args.niceness) as relay_pid, gunicorn(
+        backend.env, config, log, args.niceness
+    ) as (url, master):
         run_wrk(
             url,
             bodies,
@@ -760,9 +802,12 @@ def measure(
                 backend.service_pids.get("postgresql", lambda: [])(), args.niceness
             )  # our backends only
         before = backend.count_rows()
-        meter = CpuMeter(
-            {"gunicorn": lambda: [master, *worker_pids(master)], **backend.service_pids}
-        )
+        groups: dict[str, Callable[[], list[int]]] = {
+            "gunicorn": lambda: [master, *worker_pids(master)]
+        }
+        if relay_pid is not None:
+            groups["relay"] = lambda: [relay_pid]
+        meter = CpuMeter({**groups, **backend.service_pids})
         spy = profile_workers(master, args.seconds, profile, args.profile) if args.profile else None
         load = os.getloadavg()[0]
         meter.start()
@@ -780,6 +825,8 @@ def measure(
             args.niceness,
         )
         after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The relay's work for the last reports is part of their cost: wait for it.
+        publish_lag = wait_published(backend)
         cpu = meter.stop()
         after = backend.count_rows()
         if spy is not None:
@@ -809,7 +856,9 @@ def measure(
         "socket_errors": {k: v for k, v in run["errors"].items() if k != "status" and v},
         "drained": run["drained"],
         "outbox_rows": delta["outbox"],
-        "enqueued_on_commit": delta["enqueued"],
+        "enqueued": delta["enqueued"],
+        "publisher": "relay" if relay_pid is not None else "on commit",
+        "relay_caught_up_s": publish_lag,
         "idempotency_records": delta["idempotency"],
         "contacts": delta["contacts"],
         "links": delta["links"],
@@ -827,9 +876,12 @@ def measure(
         ),
         "load_avg_before": round(load, 2),
     }
+    logs = log.read_text(errors="replace") + (
+        relay_log.read_text(errors="replace") if relay_log.exists() else ""
+    )
     problems = [
         ln
-        for ln in log.read_text(errors="replace").splitlines()
+        for ln in logs.splitlines()
         if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", ln)
         and "No hostname was supplied" not in ln
     ]  # kombu's file-system transport, once per process
@@ -837,6 +889,8 @@ def measure(
     result["server_log_first_problem"] = problems[0][:300] if problems else ""
     if spy is not None and profile.exists():
         result["profile"] = summarise_profile(profile)
+        if args.profile_out:
+            shutil.copy(profile, Path(args.profile_out).with_suffix(f".{backend.name}.txt"))
     return result
 
 
@@ -849,7 +903,8 @@ def report_lines(db: str, r: dict) -> list[str]:
         f" ({r['seconds']:.1f} s)",
         f"    stored {r['stored']} / acknowledged {r['acknowledged']} ({verdict});"
         f" answers {r['answers']}; outbox rows {r['outbox_rows']},"
-        f" enqueued on commit {r['enqueued_on_commit']}; idempotency records"
+        f" enqueued ({r['publisher']}) {r['enqueued']}, all {r['relay_caught_up_s']} s after the"
+        f" last answer; idempotency records"
         f" {r['idempotency_records']}, contacts {r['contacts']}, links {r['links']}",
         f"    CPU ms per report: {cpu} (total {r['cpu_ms_per_report_total']:.2f};"
         f" gunicorn's in the kernel: {100 * r['gunicorn_kernel_share']:.0f}%); other processes"
@@ -927,6 +982,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="py-spy the workers during the measured run: cpu (GIL holders) or wall (waits too)",
     )
+    parser.add_argument(
+        "--publish",
+        choices=["relay", "commit"],
+        default="relay",
+        help="who hands outbox rows to the broker: a `manage.py outbox relay` process (the "
+        "production setting, default) or the web request on commit (TINGIA_OUTBOX_PUBLISH)",
+    )
+    parser.add_argument(
+        "--profile-out",
+        default="",
+        help="keep py-spy's raw stacks: PATH.<database>.txt (for flame graphs or grep)",
+    )
     parser.add_argument("--bodies", type=int, default=3000, help="distinct report bodies")
     parser.add_argument(
         "--postgres-url",
@@ -982,6 +1049,7 @@ def headline(results: list[dict], p99_target_ms: float) -> dict:
 def run_database(db: str, args: argparse.Namespace, bodies: Path, workdir: Path) -> dict:
     factory = sqlite_backend(workdir) if db == "sqlite" else postgres_backend(workdir, args)
     with factory as backend:
+        backend.env["TINGIA_OUTBOX_PUBLISH"] = args.publish
         backend.env.update(item.split("=", 1) for item in args.set)
         print(
             f"{db}: {', '.join(f'{k} {v}' for k, v in backend.notes.items())}"

@@ -6,8 +6,10 @@ VAFC and VnExpress articles), in SQLite (the embedded default) with stored e5 ve
 folded search text; gunicorn with gunicorn.conf.py (DEBUG off, rate limits on with a high
 check rate so the limiter's cache writes are still paid); wrk with bench/public_read_wrk.lua.
 
-Each kind of request gets a freshly started server, so its first run is cold (no search
-index, no matcher, no rendered page in any worker) and its second is warm:
+Each kind of request gets a freshly started server. Its master builds the search index and
+the matcher before forking the workers (publishing.warm; the time until the server answers
+is printed as server_ready_s), so the first run is cold only in caches (no rendered page,
+no highlighted word, with e5 no model loaded) and the second is warm:
 - search:  GET /tim-kiem/?q=… (2 to 6 words of a title, half typed without accents) at a
            paced rate (default 20 requests/s);
 - check:   GET /api/v1/check?q=… with texts of up to 300 characters (a claim, reworded by
@@ -232,7 +234,7 @@ def load_into_database(rows_file: Path) -> None:
     print(f"  stored {len(verdicts)} verdicts", file=sys.stderr, flush=True)
 
 
-def env_for(var_dir: Path, embedder: str) -> dict[str, str]:
+def env_for(var_dir: Path, embedder: str, cache_url: str = "") -> dict[str, str]:
     env = production_env(var_dir)
     env.update(
         {
@@ -242,7 +244,13 @@ def env_for(var_dir: Path, embedder: str) -> dict[str, str]:
             "TINGIA_MATCHING_EMBEDDER": embedder,
         }
     )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     return env
+
+
+# Web processes run several requests at once on 2 cores: one thread per numeric library each.
+WEB_THREADS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "TINGIA_EMBED_THREADS": "1"}
 
 
 def manage(env: dict[str, str], *command: str) -> None:
@@ -355,21 +363,41 @@ def zipf_paths(paths: list[str], count: int, rng: random.Random, hot: int = 500)
 # --- server and load ---------------------------------------------------------------------------
 
 
+PORTS = range(18200, 18300)  # this bench's own range, so parallel benches never collide
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 @contextlib.contextmanager
-def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[str]:
+def server(
+    template: Path, workdir: Path, tag: str, embedder: str, cache_url: str = "", ready: dict | None = None
+) -> Iterator[str]:
+    """A gunicorn on a copy of the database; `ready[tag]` gets the seconds until it answered.
+
+    The master builds the search index and the matcher before forking (publishing.warm),
+    so "ready" includes that build.
+    """
     var_dir = workdir / tag
     var_dir.mkdir()
     shutil.copyfile(template, var_dir / "tingia.sqlite3")
     for folder in ("queue/messages", "queue/control"):
         (var_dir / folder).mkdir(parents=True, exist_ok=True)
-    env = env_for(var_dir, embedder)
+    env = env_for(var_dir, embedder, cache_url)
+    env.update(WEB_THREADS_ENV)
     manage(env, "collectstatic", "--noinput", "-v", "0")
+    if cache_url.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(cache_url).flushdb()  # nothing from an earlier server
     port = free_port()
     env.update({"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_TIMEOUT": "900"})
     log = (var_dir / "gunicorn.log").open("w")
@@ -382,8 +410,9 @@ def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[s
         start_new_session=True,
     )
     url = f"http://{HOST}:{port}"
+    started = time.monotonic()
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 900
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{(var_dir / 'gunicorn.log').read_text()[-3000:]}")
@@ -394,8 +423,10 @@ def server(template: Path, workdir: Path, tag: str, embedder: str) -> Iterator[s
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer in 120 s")
+                raise RuntimeError("gunicorn did not answer in 900 s")
             time.sleep(0.5)
+        if ready is not None:
+            ready[tag] = round(time.monotonic() - started, 1)
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -485,8 +516,9 @@ def warm_all_workers(
 ) -> float:
     """Seconds until `parallel` requests at once all answer within `fast` seconds.
 
-    Each gunicorn worker builds its own matcher on its first check; concurrent requests
-    reach every worker, so once a whole round is fast, every worker is warm.
+    The master builds the matcher before forking (publishing.warm), so every worker starts
+    with it; with e5 each worker still loads the model on its first check. Concurrent
+    requests reach every worker, so once a whole round is fast, every worker is warm.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -526,6 +558,12 @@ def main() -> None:
         default=0,
         help="also time this many e5 query embeddings in-process (the model's share of a check)",
     )
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="shared cache of the servers (e.g. redis://127.0.0.1:6379/15); default: the embedded "
+        "database cache, on which rendered pages stay in each worker's memory only",
+    )
     parser.add_argument("--load-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_into:
@@ -538,6 +576,7 @@ def main() -> None:
     posts, _articles = source_texts()
     template = template_database(rows, args.embedder)
     results: dict[str, dict] = {}
+    ready: dict[str, float] = {}
     conns = max(2, round(args.rate))  # one request a second per connection: latency barely slows the rate
     pause = paced(args.rate, conns)
     with tempfile.TemporaryDirectory(prefix="tingia-public-read-") as tmp:
@@ -549,11 +588,11 @@ def main() -> None:
         short_checks = check_paths(check_texts(rows, posts, 1500, rng, (20, 80)))
         hot_pages = zipf_paths(pages, 20000, rng)
         uniform_pages = rng.sample(pages, len(pages))
-        with server(template, workdir, "search", args.embedder) as url:
+        with server(template, workdir, "search", args.embedder, args.cache_url, ready) as url:
             print("search: cold, then warm", file=sys.stderr, flush=True)
             results["search_cold"] = run_wrk(url, searches, workdir, args.seconds, conns, 1, pause)
             results["search_warm"] = run_wrk(url, searches[::-1], workdir, args.seconds, conns, 1, pause)
-        with server(template, workdir, "check", args.embedder) as url:
+        with server(template, workdir, "check", args.embedder, args.cache_url, ready) as url:
             print(
                 "check: first answer, all workers warm, then warm runs (mixed, long, short)",
                 file=sys.stderr,
@@ -567,7 +606,7 @@ def main() -> None:
             results["check_warm"] = run_wrk(url, checks[::-1], workdir, args.seconds, conns, 1, pause)
             results["check_long_warm"] = run_wrk(url, long_checks, workdir, args.seconds, conns, 1, pause)
             results["check_short_warm"] = run_wrk(url, short_checks, workdir, args.seconds, conns, 1, pause)
-        with server(template, workdir, "pages", args.embedder) as url:
+        with server(template, workdir, "pages", args.embedder, args.cache_url, ready) as url:
             print("verdict pages: cold uniform, warm hot set, warm uniform", file=sys.stderr, flush=True)
             results["pages_cold_uniform"] = run_wrk(
                 url, uniform_pages, workdir, 20, args.page_connections, 2, 0
@@ -588,6 +627,8 @@ def main() -> None:
         "verdicts": args.verdicts,
         "target_rate": args.rate,
         "embedder": args.embedder,
+        "cache": "redis" if args.cache_url.startswith("redis") else (args.cache_url or "database"),
+        "server_ready_s": ready,
         "search_rate": results["search_warm"]["rate"],
         "search_p99_ms_warm": results["search_warm"]["p99_ms"],
         "search_p99_ms_cold": results["search_cold"]["p99_ms"],
@@ -598,6 +639,8 @@ def main() -> None:
         "check_long_p99_ms": results["check_long_warm"]["p99_ms"],
         "check_long_p50_ms": results["check_long_warm"]["p50_ms"],
         "check_short_p99_ms": results["check_short_warm"]["p99_ms"],
+        "search_p50_ms_warm": results["search_warm"]["p50_ms"],
+        "check_p50_ms_warm": results["check_warm"]["p50_ms"],
         "pages_rps_warm_hot": results["pages_warm_hot"]["rate"],
         "pages_rps_warm_uniform": results["pages_warm_uniform"]["rate"],
         "pages_rps_cold_uniform": results["pages_cold_uniform"]["rate"],

@@ -71,6 +71,7 @@ class Rumour:
     kind: str  # "vnnews", "vnpara_para", "vnpara_pair", "hard_negative"
     parent: int = -1  # for a hard negative: the rumour it was made from
     forms: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)  # how each form was made (diagnostics)
     links: list[str] = field(default_factory=list)
 
 
@@ -174,13 +175,21 @@ def _typo(text: str, rng: np.random.Generator) -> str:
 
 
 def make_forms(rumour: Rumour, rng: np.random.Generator, n_forms: int) -> list[str]:
-    """The distinct texts reporters of this rumour type; form 0 is the statement as written."""
+    """The distinct texts reporters of this rumour type; form 0 is the statement as written.
+
+    Also fills ``rumour.styles`` (same order), without drawing from ``rng``, so the
+    generated surge is the same as before the labels existed.
+    """
     base = rumour.texts
     forms = [base[0], vntext.strip_diacritics(base[0])]
+    styles = ["as_written", "stripped"]
     if len(base) > 1:
         forms += [base[1], vntext.strip_diacritics(base[1])]
+        styles += ["reworded", "reworded_stripped"]
+    names = ("typo", "opener", "closer", "typo_stripped")
     while len(forms) < n_forms:
-        source = base[int(rng.integers(0, len(base)))]
+        which = int(rng.integers(0, len(base)))
+        source = base[which]
         style = int(rng.integers(0, 4))
         if style == 0:
             text = _typo(source, rng)
@@ -191,6 +200,8 @@ def make_forms(rumour: Rumour, rng: np.random.Generator, n_forms: int) -> list[s
         else:
             text = vntext.strip_diacritics(_typo(source, rng))
         forms.append(text)
+        styles.append(("reworded_" if which else "") + names[style])
+    rumour.styles = styles
     return forms
 
 
@@ -281,11 +292,39 @@ def rumour_outcomes(surge: Surge, predicted: np.ndarray) -> dict:
     hard = sum(1 for n, r in enumerate(surge.rumours)
                if r.kind == "hard_negative" and n in majority and r.parent in majority)
     shared = sum(1 for n in majority if owners[majority[n]] > 1)
+    # Recall diagnostics: the reports that ended outside their rumour's main group, by how
+    # they were typed and by rumour kind (each such report loses pairs with its rumour).
+    main_group = np.array([majority.get(n, -1) for n in range(len(surge.rumours))])
+    outside = predicted != main_group[surge.truth]
+    by_style: Counter = Counter()
+    by_kind: Counter = Counter()
+    for i in np.flatnonzero(outside).tolist():
+        rumour = surge.rumours[int(surge.truth[i])]
+        by_style[rumour.styles[int(surge.form[i])] if rumour.styles else "?"] += 1
+        by_kind[rumour.kind] += 1
     return {"rumours_reported": len(majority), "rumours_sharing_their_group": shared,
-            "hard_negatives_merged_with_parent": merged_negatives, "hard_negatives_reported": hard}
+            "hard_negatives_merged_with_parent": merged_negatives, "hard_negatives_reported": hard,
+            "reports_outside_their_rumour_group": int(outside.sum()),
+            "outside_by_form": dict(by_style.most_common()),
+            "outside_by_rumour_kind": dict(by_kind.most_common())}
 
 
 # ------------------------------------------------------------------ grouping with the engine
+
+
+def cpu_wait_s() -> float | None:
+    """Seconds this process's threads spent runnable but waiting for a core (Linux schedstat).
+
+    Tells a starved run (the machine shared with other jobs) from one that waits on I/O or
+    locks: wall ~ CPU / cores used + this wait.
+    """
+    total = 0
+    try:
+        for task in Path("/proc/self/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e9
 
 
 class CountingEmbedder:
@@ -294,18 +333,29 @@ class CountingEmbedder:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.name, self.dim = inner.name, inner.dim
-        self.queries = self.passages = 0
+        self.queries = self.passages = self.calls = 0
+        self.wall_s = self.cpu_s = 0.0  # time spent inside the model
+
+    def _timed(self, encode, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return encode(texts)
+        finally:
+            self.wall_s += time.perf_counter() - wall
+            self.cpu_s += time.process_time() - cpu
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.queries += len(texts)
-        return self.inner.embed_queries(texts)
+        return self._timed(self.inner.embed_queries, texts)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.passages += len(texts)
-        return self.inner.embed_passages(texts)
+        return self._timed(self.inner.embed_passages, texts)
 
 
-def group(surge: Surge, matcher, progress_every: int = 1000) -> tuple[np.ndarray, dict]:
+def group(surge: Surge, matcher, progress_every: int = 1000, window: int = 128
+          ) -> tuple[np.ndarray, dict]:
     """Assign a claim id to every report; returns (claim per report, counters)."""
     n = len(surge.truth)
     started = time.perf_counter()
@@ -339,31 +389,64 @@ def group(surge: Surge, matcher, progress_every: int = 1000) -> tuple[np.ndarray
             example.append(i)
         pair_of_report[i] = number
     dedup_s = time.perf_counter() - started - keys_s
-    # 3. the engine decides each distinct pair, as it would for a live report.
+    # 3. the engine decides each distinct pair in arrival order, a window at a time, the way
+    # a matching worker drains its queue in a surge: cheap signals first for every report
+    # of the window; the ones they leave open are embedded in ONE model call and decided;
+    # new claims are indexed at once (text, links) and their vectors, embedded together at
+    # the end of the window, attached then.
     claim_of_pair = np.empty(len(example), dtype=np.int64)
     actions: Counter = Counter()
     reasons: Counter = Counter()
+    stages: Counter = Counter()
+    no_vectors = np.zeros((0, matcher.embedder.dim), np.float32)
     next_claim = 0
-    for number, i in enumerate(example):
-        text, urls = surge.report(i)
-        link = canonical_of_link[link_inverse[i]]
-        urls = [link] if link else []
-        decision = matcher.decide(text, matcher.query(text, urls))
-        actions[decision.action] += 1
-        if decision.action == "link":
-            claim_of_pair[number] = decision.claim_id
-            reasons.update(decision.reasons)
-        else:
-            matcher.add(next_claim, text, urls)
+    for window_start in range(0, len(example), window):
+        numbers = range(window_start, min(window_start + window, len(example)))
+        reports = {}
+        for number in numbers:
+            text, _ = surge.report(example[number])
+            link = canonical_of_link[link_inverse[example[number]]]
+            reports[number] = (text, [link] if link else [])
+        deferred, created = [], []
+
+        def settle(number: int, decision) -> None:
+            nonlocal next_claim
+            actions[decision.action] += 1
+            if decision.action == "link":
+                claim_of_pair[number] = decision.claim_id
+                reasons.update(decision.reasons)
+                return
+            text, urls = reports[number]
+            matcher.add(next_claim, text, urls, vectors=no_vectors)  # vectors follow below
+            created.append((next_claim, text))
             claim_of_pair[number] = next_claim
             next_claim += 1
-        if progress_every and (number + 1) % progress_every == 0:
-            print(f"  engine: {number + 1}/{len(example)} distinct reports, "
+
+        for number in numbers:
+            text, urls = reports[number]
+            candidates = matcher.query(text, urls, cheap_only=True)
+            if matcher.settles(text, candidates):
+                stages["settled_cheaply"] += 1
+                settle(number, matcher.decide(text, candidates))
+            else:
+                deferred.append(number)
+        if deferred:
+            stages["model_queries"] += len(deferred)
+            vectors = matcher.embed_query_many([reports[n][0] for n in deferred])
+            for number, rows in zip(deferred, vectors):
+                text, urls = reports[number]
+                settle(number, matcher.decide(text, matcher.query(text, urls, query_vectors=rows)))
+        if created:
+            for (claim, _), rows in zip(created, matcher.embed_many([t for _, t in created])):
+                matcher.set_vectors(claim, rows)
+        if progress_every and numbers.stop // progress_every > window_start // progress_every:
+            print(f"  engine: {numbers.stop}/{len(example)} distinct reports, "
                   f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     engine_s = time.perf_counter() - started - keys_s - dedup_s
     counters = {"distinct_forms": len(unique_forms), "distinct_raw_links": int((unique_links >= 0).sum()),
                 "distinct_key_link_pairs": len(example), "claims_created": next_claim,
-                "actions": dict(actions), "link_reasons": dict(reasons),
+                "actions": dict(actions), "link_reasons": dict(reasons), "stages": dict(stages),
+                "window": window,
                 "keys_s": round(keys_s, 1), "dedup_s": round(dedup_s, 1), "engine_s": round(engine_s, 1)}
     return claim_of_pair[pair_of_report], counters
 
@@ -377,6 +460,8 @@ def main() -> None:
     parser.add_argument("--hard-share", type=float, default=0.15,
                         help="share of rumours that get a place/number/date twin")
     parser.add_argument("--embedder", choices=["e5", "hashing"], default="e5")
+    parser.add_argument("--window", type=int, default=128,
+                        help="distinct reports decided per batch (one model call per stage)")
     args = parser.parse_args()
 
     from claimmatch import E5Embedder, HashingEmbedder, MatchConfig, Matcher
@@ -390,10 +475,13 @@ def main() -> None:
 
     embedder = CountingEmbedder(E5Embedder() if args.embedder == "e5" else HashingEmbedder())
     matcher = Matcher(MatchConfig(), embedder=embedder)
+    loadavg_start = [round(x, 2) for x in os.getloadavg()]
+    wait_started = cpu_wait_s()
     started, cpu_started = time.perf_counter(), time.process_time()
-    predicted, counters = group(surge, matcher)
+    predicted, counters = group(surge, matcher, window=args.window)
     group_s = time.perf_counter() - started
     group_cpu_s = time.process_time() - cpu_started
+    wait_ended = cpu_wait_s()
 
     figures = {
         "reports": args.reports,
@@ -404,11 +492,19 @@ def main() -> None:
         # CPU seconds of this process (both cores count): the machine is shared, so wall
         # time includes waiting for other people's jobs; CPU time is the work itself.
         "group_cpu_s": round(group_cpu_s, 1),
+        # time the threads were ready to run but had no core (exited model threads not
+        # counted, so a lower bound): wall - CPU that is NOT this was I/O or sleeping
+        "group_cpu_wait_s": (round(wait_ended - wait_started, 1)
+                             if wait_started is not None and wait_ended is not None else None),
         **pairwise_scores(surge.truth, predicted),
         **rumour_outcomes(surge, predicted),
         **counters,
         "embedded_query_texts": embedder.queries,
         "embedded_passage_texts": embedder.passages,
+        "model_calls": embedder.calls,
+        "model_wall_s": round(embedder.wall_s, 1),
+        "model_cpu_s": round(embedder.cpu_s, 1),
+        "loadavg_start": loadavg_start,
         "generate_s": round(generate_s, 1),
         "targets": {"group_wall_s_max": 600, "precision_min": 0.98, "recall_min": 0.90},
         "cpu_count": os.cpu_count(),

@@ -70,3 +70,12 @@ class ClaimVectors:
         if rows is None:
             return None
         return float(np.max(_unit_rows(query_rows, self.dim) @ rows.T))
+
+    def similarities(self, query_rows: np.ndarray, claim_ids: list[int]) -> list[float | None]:
+        """``similarity`` for several claims, normalising the query rows once."""
+        rows = _unit_rows(query_rows, self.dim)
+        out: list[float | None] = []
+        for claim_id in claim_ids:
+            stored = self._vectors_of.get(claim_id)
+            out.append(None if stored is None else float(np.max(rows @ stored.T)))
+        return out

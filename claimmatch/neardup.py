@@ -67,4 +67,5 @@ class NearDupIndex:
         other = self._hashes.get(key)
         if signature is None or other is None:
             return 0.0
-        return float(np.mean(signature.hashvalues == other.hashvalues))
+        values = signature.hashvalues
+        return int(np.count_nonzero(values == other.hashvalues)) / len(values)

@@ -8,8 +8,11 @@ the signals consistent and keeps Vietnamese rules in ``vntext`` where they belon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import vntext
+from claimmatch.agreement import NO_DETAILS, Details, details_of
+from vntext.keys import search_key_of_normalized
 from vntext.tokens import cased_tokens_of_normalized
 
 # Marks a term that keeps its diacritics, so it lives in its own BM25 vocabulary.
@@ -22,6 +25,8 @@ class TextKeys:
     folded: str
     folded_tokens: tuple[str, ...]
     exact_tokens: tuple[str, ...]
+    # numbers and places, for the agreement check before an auto-link
+    details: Details = NO_DETAILS
 
     @property
     def has_diacritics(self) -> bool:
@@ -39,15 +44,22 @@ def text_keys(text: str) -> TextKeys:
     """All forms of ``text`` the matcher uses; ``text`` may be any string, even empty."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
+    return _text_keys(text)
+
+
+@lru_cache(maxsize=1024)
+def _text_keys(text: str) -> TextKeys:
+    # Cached: one report passes through query, decide and (as a new claim) add and embed,
+    # and each needs the same keys; TextKeys is immutable, so sharing it is safe.
     normalized = vntext.normalize(text)
-    folded = vntext.search_key(text)  # already space-joined tokens
+    folded = search_key_of_normalized(normalized)  # already space-joined tokens
     folded_tokens = tuple(t for t in folded.split() if _is_word(t))
+    words = tuple(token.lower() for token, is_link in cased_tokens_of_normalized(normalized)
+                  if not is_link)
     exact = tuple(
-        EXACT_PREFIX + token.lower()
-        for token, is_link in cased_tokens_of_normalized(normalized)
-        if not is_link and not token.isascii() and vntext.has_diacritics(token)
+        EXACT_PREFIX + word for word in words if not word.isascii() and vntext.has_diacritics(word)
     )
-    return TextKeys(normalized, folded, folded_tokens, exact)
+    return TextKeys(normalized, folded, folded_tokens, exact, details_of(words))
 
 
 def _is_word(token: str) -> bool:

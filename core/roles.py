@@ -35,6 +35,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "claim.merge_split": frozenset({EDITOR}),
     "claim.unpublish": frozenset({EDITOR}),
     "claim.bulk_dismiss": frozenset({VERIFIER, EDITOR}),
+    "claim.public_title": frozenset({VERIFIER, EDITOR}),  # propose the neutral home-page title; an editor approves (claim.review)
     "lock.take_over": frozenset({EDITOR}),
     "contact.reveal": frozenset({EDITOR}),
     "audit.view": frozenset({EDITOR, ADMIN}),
@@ -42,6 +43,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "apikey.manage": frozenset({ADMIN}),
     "topic.manage": frozenset({ADMIN}),
     "stats.staff": frozenset({OPERATOR, VERIFIER, EDITOR, ADMIN}),
+    "hotline.take_call": frozenset({OPERATOR}),  # the console: log calls, open pending calls, look up verdicts
+    "hotline.review": frozenset({OPERATOR}),  # correct a recording's transcript, mark it reviewed
+    "hotline.view": frozenset({OPERATOR, VERIFIER, EDITOR}),  # the call list (caller numbers masked)
 }
 
 # Roles that must use two-factor authentication (they can publish, manage or reveal).

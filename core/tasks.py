@@ -17,6 +17,15 @@ def run_outbox_task(task_id: int) -> str:
     return outbox.run(task_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_outbox_tasks(task_ids: list[int]) -> list[str]:
+    """A batch published by the outbox relay: each row is run on its own, as above.
+
+    A batch redelivered after its worker died skips the rows already done.
+    """
+    return [outbox.run(task_id) for task_id in task_ids]
+
+
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     return outbox.sweep()

@@ -21,7 +21,7 @@ from core.reference import Channel
 
 from . import selectors
 from .api_auth import Caller, PartnerKey, client_scope
-from .forms import MAX_IMAGES, ReportForm
+from .forms import MAX_IMAGES, ApiReportForm, ReportForm
 from .ratelimits import RateDecision, api_limit, count, ip_subject, status_limit
 from .services import IdempotencyConflict, ReportSubmission, body_fingerprint, submit_idempotent, submit_report
 
@@ -374,7 +374,7 @@ def create_report(request: HttpRequest):  # noqa: ANN201
         data, files = _read_body(request)
     except BadBody as exc:
         return error(exc.status, exc.code, exc.message, exc.fields)
-    form = ReportForm(data=form_data(data), files=files)
+    form = ApiReportForm(data=form_data(data), files=files)
     if not form.is_valid():
         return error(400, "invalid_report", _("The report was not accepted: see the fields."), _form_errors(form))
     submission = ReportSubmission.from_form(form.cleaned_data, Channel.API, api_client=client,

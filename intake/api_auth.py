@@ -2,15 +2,23 @@
 
 A key looks like `tg_<8 hex prefix>_<secret>`. The prefix finds the row (and is what staff
 see and revoke by); the whole key is compared against the stored hash in constant time.
+
+A key found valid is remembered in the process for API_KEY_CACHE_SECONDS (5 s): a partner
+sending hundreds of reports a second costs one key look-up per process every few seconds,
+not one per report. A revocation therefore takes effect within that many seconds in the
+other processes (at once in the revoking one); wrong and revoked keys are never remembered.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +33,40 @@ from .ratelimits import is_valid_rate
 
 KEY_PREFIX = "tg_"
 MAX_NAME = 120
+
+
+_CACHE_LIMIT = 1024  # distinct keys remembered per process; past that the memory starts afresh
+_valid_keys: dict[str, tuple[ApiClient, float]] = {}  # key hash -> (client, monotonic expiry)
+_valid_keys_lock = threading.Lock()
+_clock = time.monotonic  # replaced by tests to let time pass
+
+
+def _remembered(key_hash: str) -> ApiClient | None:
+    entry = _valid_keys.get(key_hash)
+    if entry is None:
+        return None
+    client, expires = entry
+    if _clock() >= expires:
+        with _valid_keys_lock:
+            _valid_keys.pop(key_hash, None)
+        return None
+    return client
+
+
+def _remember(key_hash: str, client: ApiClient) -> None:
+    ttl = settings.API_KEY_CACHE_SECONDS
+    if ttl <= 0:
+        return
+    with _valid_keys_lock:
+        if len(_valid_keys) >= _CACHE_LIMIT:
+            _valid_keys.clear()
+        _valid_keys[key_hash] = (client, _clock() + ttl)
+
+
+def forget_keys() -> None:
+    """Drop every remembered key of this process (after a revocation here, and in tests)."""
+    with _valid_keys_lock:
+        _valid_keys.clear()
 
 
 class ApiAuthError(Exception):
@@ -56,6 +98,7 @@ def revoke_key(client: ApiClient, actor: Any = None) -> bool:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
         audit.record("api_key.revoke", actor=actor, obj=client)
+    forget_keys()  # this process at once; the others within API_KEY_CACHE_SECONDS
     return True
 
 
@@ -76,11 +119,16 @@ def authenticate(request: HttpRequest) -> ApiClient | None:
     parts = key.split("_", 2)
     if len(parts) != 3 or not key.startswith(KEY_PREFIX) or not key.isascii():
         raise ApiAuthError(_("The API key is not valid."))
+    key_hash = ApiClient.hash_key(key)
+    client = _remembered(key_hash)
+    if client is not None:
+        return client
     client = ApiClient.objects.filter(key_prefix=parts[1][:12]).first()
-    if client is None or not hmac.compare_digest(client.key_hash, ApiClient.hash_key(key)):
+    if client is None or not hmac.compare_digest(client.key_hash, key_hash):
         raise ApiAuthError(_("The API key is not valid."))
     if not client.is_active:
         raise ApiAuthError(_("The API key has been revoked."))
+    _remember(key_hash, client)
     return client
 
 

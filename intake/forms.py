@@ -34,6 +34,10 @@ _ALLOWED_CONTROLS = "\n\r\t"
 # Unassigned code points (Cn) are allowed on purpose: they include emoji newer than Python's
 # Unicode tables.
 _REFUSED_CATEGORIES = {"Cc", "Cs"}
+# The same characters as _REFUSED_CATEGORIES minus the allowed controls, as one pattern: Cc is
+# exactly U+0000-U+001F and U+007F-U+009F, Cs exactly U+D800-U+DFFF (a regex scan is ~20x
+# faster than asking unicodedata about every character of a 10,000-character report).
+_REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9,10})$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,4})?$")
 
@@ -48,10 +52,9 @@ def check_text(value: str) -> str:
         raise ValidationError(
             _("This contains characters that could not be read (broken encoding). "
               "Please type or paste it again."), code="invalid_encoding")
-    for ch in value:
-        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in _REFUSED_CATEGORIES:
-            raise ValidationError(_("This contains invisible control characters. Please remove them."),
-                                  code="control_characters")
+    if _REFUSED_CHARACTERS.search(value):
+        raise ValidationError(_("This contains invisible control characters. Please remove them."),
+                              code="control_characters")
     return unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -265,6 +268,27 @@ class ReportForm(forms.Form):
             self.add_error("consent", ValidationError(
                 _("To be contacted, give an e-mail address or a phone number."), code="contact_missing"))
         return data
+
+
+class _SharedFields(dict):
+    """Form fields that a form instance shares instead of deep-copying (see ApiReportForm)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+class ApiReportForm(ReportForm):
+    """ReportForm for the JSON API: the same fields, rules and messages, never rendered.
+
+    A Django form deep-copies all its fields, widgets and messages on creation so that a
+    rendered page may change them; the API only cleans data, which reads the fields and
+    changes none, so it shares the class's fields (a tenth of the CPU of an API report).
+    """
+
+
+
+# After the class statement: Django's form metaclass sets base_fields itself.
+ApiReportForm.base_fields = _SharedFields(ApiReportForm.base_fields)
 
 
 class EmptyTextInput(forms.TextInput):

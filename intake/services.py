@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +25,8 @@ from core import outbox
 from .forms import CONSENT_TEXT_VERSION
 from .images import ProcessedImage
 from .models import ApiClient, IdempotencyRecord, Report, ReporterContact, ReportImage, ReportLink
+
+log = logging.getLogger(__name__)
 
 PROCESS_REPORT = "intake.process_report"
 
@@ -74,31 +80,63 @@ def _canonical(url: str) -> str:
         return url
 
 
-def submit_report(sub: ReportSubmission) -> Report:
-    """Store a validated report durably and schedule its follow-up work."""
-    with transaction.atomic():
-        report = Report.objects.create(
-            channel=sub.channel, text=sub.text, platform=sub.platform, topic=sub.topic,
-            province=sub.province, language=sub.language, api_client=sub.api_client,
-            entered_by=sub.entered_by if getattr(sub.entered_by, "is_authenticated", False) else None,
-        )
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[tuple[Storage, str]]]:
+    """Collect the files a submission stores; delete them if it fails before its commit ended.
+
+    Screenshots are written to storage inside the report's transaction (the row must name
+    its file, and a file must exist before the report is acknowledged); a rollback would
+    otherwise leave them behind with no row pointing at them.
+    """
+    saved: list[tuple[Storage, str]] = []
+    try:
+        yield saved
+    except BaseException:
+        for storage, name in saved:
+            try:
+                storage.delete(name)
+            except Exception:  # noqa: BLE001 - the original failure is what matters
+                log.warning("Could not remove the orphaned upload %s.", name, exc_info=True)
+        raise
+
+
+def _store_report(sub: ReportSubmission, saved: list[tuple[Storage, str]]) -> Report:
+    """The inserts of one report, in the caller's transaction; files stored are added to `saved`."""
+    report = Report.objects.create(
+        channel=sub.channel, text=sub.text, platform=sub.platform, topic=sub.topic,
+        province=sub.province, language=sub.language, api_client=sub.api_client,
+        entered_by=sub.entered_by if getattr(sub.entered_by, "is_authenticated", False) else None,
+    )
+    if sub.urls:
         ReportLink.objects.bulk_create(
             ReportLink(report=report, url=url, canonical_url=_canonical(url), position=i)
             for i, url in enumerate(sub.urls)
         )
-        for i, img in enumerate(sub.images):
-            stored = ReportImage(report=report, content_type=img.content_type, width=img.width,
-                                 height=img.height, sha256=img.sha256, position=i)
-            stored.file.save(f"{img.sha256[:24]}.{img.extension}", ContentFile(img.content), save=False)
-            stored.save()
-        if sub.contact is not None:
-            ReporterContact.objects.create(
-                report=report, name=sub.contact.name, email=sub.contact.email, phone=sub.contact.phone,
-                consent_to_contact=sub.contact.consent,
-                consent_text_version=CONSENT_TEXT_VERSION if sub.contact.consent else "",
-            )
-        outbox.schedule(PROCESS_REPORT, f"report:{report.pk}", {"report_id": report.pk})
+    for i, img in enumerate(sub.images):
+        stored = ReportImage(report=report, content_type=img.content_type, width=img.width,
+                             height=img.height, sha256=img.sha256, position=i)
+        stored.file.save(f"{img.sha256[:24]}.{img.extension}", ContentFile(img.content), save=False)
+        saved.append((stored.file.storage, stored.file.name))
+        stored.save()
+    if sub.contact is not None:
+        ReporterContact.objects.create(
+            report=report, name=sub.contact.name, email=sub.contact.email, phone=sub.contact.phone,
+            consent_to_contact=sub.contact.consent,
+            consent_text_version=CONSENT_TEXT_VERSION if sub.contact.consent else "",
+        )
+    # The key names the report inserted just above, so it cannot exist yet: no savepoint.
+    outbox.schedule(PROCESS_REPORT, f"report:{report.pk}", {"report_id": report.pk}, new_key=True)
     return report
+
+
+def submit_report(sub: ReportSubmission) -> Report:
+    """Store a validated report durably and schedule its follow-up work.
+
+    Called inside a caller's own transaction, the report commits (or rolls back) with it;
+    files stored are removed if this call fails, not if the caller rolls back later.
+    """
+    with _files_removed_on_failure() as saved, transaction.atomic():
+        return _store_report(sub, saved)
 
 
 class IdempotencyConflict(Exception):
@@ -116,18 +154,18 @@ def submit_idempotent(sub: ReportSubmission, *, scope: str, key: str, body_hash:
                       render: Any) -> tuple[dict[str, Any], bool]:
     """Submit once per (scope, key); a retry gets the first answer back.
 
-    The record is inserted first, in the report's own transaction: a concurrent retry
-    waits on the unique index and, once the first commits, reads the stored answer.
-    Returns (response body, replayed).
+    The record is inserted last, in the report's own transaction, with the answer it
+    replays: a concurrent retry with the same key waits on the unique index (PostgreSQL) or
+    the write lock (SQLite) until the first commits, then rolls its own report back and
+    reads the stored answer. Returns (response body, replayed).
     """
     try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(scope=scope, key=key, body_hash=body_hash)
-            report = submit_report(sub)
-            record.report = report
-            record.response = render(report)
-            record.save(update_fields=["report", "response"])
-            return record.response, False
+        with _files_removed_on_failure() as saved, transaction.atomic():
+            report = _store_report(sub, saved)
+            response = render(report)
+            IdempotencyRecord.objects.create(scope=scope, key=key, body_hash=body_hash, report=report,
+                                             response=response)
+            return response, False
     except IntegrityError:
         record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
         if record is None:  # the other attempt rolled back: ours may go ahead

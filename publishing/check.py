@@ -25,6 +25,9 @@ MAX_TEXT = 10_000  # like a report
 MAX_URL = 2_000
 MAX_RESULTS = 5
 RETRIEVE = 50  # candidates asked of the engine before keeping the public ones
+# Seconds a check may answer from the process's matcher without asking the database what
+# changed; claims saved by this process mark it stale at once (publishing.signals).
+MATCHER_STALENESS = 2.0
 
 STRONG, LIKELY, PARTIAL = "strong", "likely", "partial"
 CLOSENESS_LABELS = {
@@ -115,7 +118,7 @@ def check(raw_text: str = "", raw_url: str = "") -> CheckResult:
     text, url = clean_text(raw_text), clean_url(raw_url)
     if not text and not url:
         raise QueryError("empty", _("Paste the text you received, or a link to it."))
-    matcher = get_matcher()
+    matcher = get_matcher(max_staleness=MATCHER_STALENESS)
     config = matcher.config
     close = {}  # claim id -> (level, candidate): judged before touching the database
     for candidate in matcher.query(text, [url] if url else [], k=RETRIEVE):

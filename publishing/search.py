@@ -84,9 +84,12 @@ class SearchPage:
         return self.page < self.pages
 
 
-def ranked_ids(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(verdict ids, scores) best first; ties by newer id, so the order is total."""
-    terms = query_terms(text)
+def ranked_ids(text: str, terms: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(verdict ids, scores) best first; ties by newer id, so the order is total.
+
+    `terms` are the query's folded terms when the caller already has them (folding costs).
+    """
+    terms = query_terms(text) if terms is None else terms
     if not terms:
         return np.empty(0, np.int64), np.empty(0)
     found = get_index().score(terms)
@@ -102,7 +105,8 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
     from django.utils.translation import gettext as _
 
     text = clean_query(raw_query)
-    ids, scores = ranked_ids(text)
+    term_list = query_terms(text)
+    ids, scores = ranked_ids(text, term_list)
     pages = max(1, math.ceil(len(ids) / page_size))
     if page < 1 or page > min(pages, MAX_PAGE):
         raise QueryError(
@@ -115,7 +119,7 @@ def search(raw_query: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchP
     verdicts = (public_verdicts().select_related(None)
                 .only("pk", "title", "slug", "label", "claim_reviewed", "explanation", "published_at")
                 .in_bulk([pk for pk, _score in window]))
-    terms = frozenset(query_terms(text))
+    terms = frozenset(term_list)
     hits = []
     for pk, score in window:
         verdict = verdicts.get(pk)

@@ -1,25 +1,20 @@
 """Reads of the public side: which verdicts are public, and what the desk lets us show.
 
-A verdict is public when it has been published and not withdrawn. Everything the desk
-models may or may not have yet (revisions, a neutral public title for claims still under
-verification, takedown counts) is read defensively here, so the public pages keep working
-while the desk evolves; each gap degrades to "not shown" rather than an error.
+A verdict is public when it has been published and not withdrawn. Claims still under
+verification are shown only by their editor-approved neutral title. What the desk may not
+have yet (revisions, takedown counts) is read defensively here, so the public pages keep
+working while the desk evolves; each gap degrades to "not shown" rather than an error.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
 from django.db.models import QuerySet
 
 from verification.models import Claim, ClaimState, Verdict
 
 OPEN_STATES = (ClaimState.TRIAGED, ClaimState.IN_VERIFICATION, ClaimState.AWAITING_REVIEW)
-# Field names the desk may give an editor-approved neutral title of a claim under verification.
-PUBLIC_TITLE_FIELDS = ("public_title",)
-PUBLIC_TITLE_APPROVAL_FIELDS = ("public_title_approved_at", "public_title_approved")
 
 
 def public_verdicts() -> QuerySet[Verdict]:
@@ -81,39 +76,28 @@ def revisions(verdict: Verdict) -> list[RevisionView]:
     return rows
 
 
-def _field_names(model: type) -> set[str]:
-    return {f.name for f in model._meta.get_fields()}
-
-
 @dataclass(frozen=True)
 class UnderVerification:
     count: int
-    titles: list[str]  # editor-approved neutral titles only; empty when the desk has none
+    titles: list[str]  # editor-approved neutral titles only, newest claim first
 
 
 def under_verification(limit: int = 5) -> UnderVerification:
-    """Claims being verified now: a count, and only titles an editor wrote and approved.
+    """Claims being verified now: a count, and the neutral titles an editor approved.
 
-    Raw report text is never shown: it can carry the rumour itself and other people's
-    personal data. Until the desk stores an approved neutral title, only the count shows.
+    Raw report text is never read here: it can carry the rumour itself and other people's
+    personal data. Only `Claim.public_title` is shown, which holds nothing until a second
+    editor approves a proposal (verification.actions.approve_public_title); a proposal
+    waits in its own field. Concluded and dismissed claims are not listed.
     """
     open_claims = Claim.objects.filter(state__in=OPEN_STATES)
-    count = open_claims.count()
-    names = _field_names(Claim)
-    title_field = next((f for f in PUBLIC_TITLE_FIELDS if f in names), None)
-    approval = next((f for f in PUBLIC_TITLE_APPROVAL_FIELDS if f in names), None)
-    if title_field is None or approval is None:
-        return UnderVerification(count, [])
-    approved: dict[str, Any] = (
-        {f"{approval}__isnull": False} if approval.endswith("_at") else {approval: True}
-    )
     titles = (
-        open_claims.filter(**approved)
-        .exclude(**{title_field: ""})
-        .order_by("-last_seen", "-pk")
-        .values_list(title_field, flat=True)[:limit]
+        open_claims.filter(public_title_approved_at__isnull=False)
+        .exclude(public_title="")
+        .order_by("-first_seen", "-pk")
+        .values_list("public_title", flat=True)[:limit]
     )
-    return UnderVerification(count, [t for t in titles if t])
+    return UnderVerification(open_claims.count(), list(titles))
 
 
 def takedown_counts() -> dict[str, int] | None:

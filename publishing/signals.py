@@ -10,6 +10,8 @@ from django.dispatch import receiver
 
 from verification.models import Claim, ClaimState, Verdict
 
+from verification.matching import mark_stale as mark_matcher_stale
+
 from .indexing import refresh_entry
 from .search_index import mark_changed
 
@@ -43,3 +45,10 @@ def claim_saved(
     verdict = Verdict.objects.filter(claim=instance).first()
     if verdict is not None and verdict.is_public:
         refresh_entry(verdict)
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="publishing.claim_saved_matcher")
+def claim_saved_matcher(sender: Any, instance: Claim, **kwargs: Any) -> None:
+    """The check page reads the matcher with a little staleness; this process's own changes show at once."""
+    mark_matcher_stale()
+    transaction.on_commit(mark_matcher_stale)

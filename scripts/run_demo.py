@@ -1,4 +1,4 @@
-"""Start the demo: one Celery worker (with its scheduler) and the web server; stop both together."""
+"""Start the demo: a Celery worker (with its scheduler), a transcription worker and the web server; stop them together."""
 
 import os
 import signal
@@ -15,7 +15,14 @@ def main() -> int:
     env = dict(os.environ, TINGIA_DEBUG=os.environ.get("TINGIA_DEBUG", "1"))
     worker = subprocess.Popen(
         [str(BIN / "celery"), "-A", "tingia", "worker", "--beat", "--pool=solo",
-         "--queues=default,matching,transcription,notifications", "--loglevel=INFO"],
+         "--queues=default,matching,notifications", "--loglevel=INFO"],
+        cwd=ROOT, env=env,
+    )
+    # Recordings are fetched and transcribed by a worker of their own (one at a time), so a
+    # long recording never delays report matching.
+    transcriber = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "tingia", "worker", "--pool=solo", "--concurrency=1",
+         "--queues=transcription", "--hostname=transcription@%h", "--loglevel=INFO"],
         cwd=ROOT, env=env,
     )
     web = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -25,10 +32,10 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        for proc in (web, worker):
+        for proc in (web, worker, transcriber):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for proc in (web, worker):
+        for proc in (web, worker, transcriber):
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:

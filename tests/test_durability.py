@@ -12,6 +12,10 @@ is not reachable is skipped with the reason. The file-system transport deletes a
 when it is read, so there the restarted worker's sweeper (beat) recovers the task; RabbitMQ
 (acks_late, connection gone) and Redis (after its visibility timeout) redeliver it, so the
 restarted worker there runs without beat and the sweeper cannot be what saved it.
+
+(c) With TINGIA_OUTBOX_PUBLISH=relay the web process publishes nothing: a `manage.py outbox
+    relay` process does, and a relay killed with SIGKILL loses nothing either (the rows wait
+    in the table for the next relay).
 """
 
 from __future__ import annotations
@@ -135,3 +139,40 @@ def test_a_dead_broker_does_not_lose_or_delay_a_report(tmp_path):
     caught_up = procs.run_module("manage", "outbox", "run-pending", env=env)
     assert caught_up.returncode == 0, caught_up.stderr
     assert_matched_once(report.pk, attempts=1)
+
+
+def relay_process(env: dict[str, str], log: Path):  # noqa: ANN201
+    return procs.start([sys.executable, "manage.py", "outbox", "relay", "--interval", "0.1"], env, log)
+
+
+def test_relay_mode_publishes_committed_reports_and_survives_a_killed_relay(crash_env, tmp_path):
+    env = dict(crash_env, TINGIA_OUTBOX_PUBLISH="relay")
+    first_text = "Tin đồn: xăng sẽ tăng giá gấp đôi từ nửa đêm nay"
+    relay_log, worker_log = tmp_path / "relay.log", tmp_path / "worker.log"
+    relay = relay_process(env, relay_log)
+    try:
+        with procs.celery_worker(env, worker_log):  # no beat: the sweeper cannot be what ran it
+            web = procs.run_module("tests.support.submit", first_text, env=env)
+            assert web.returncode == 0, web.stderr
+            report_id = int(web.stdout.split()[0])
+            procs.wait_for(lambda: outbox_row(report_id).done_at, 60, "the relayed task to finish",
+                           (relay_log, worker_log))
+            assert outbox_row(report_id).enqueued_at is not None
+            assert_matched_once(report_id, attempts=1)
+
+            os.kill(relay.pid, signal.SIGKILL)  # the relay dies: reports are still accepted ...
+            assert relay.wait(timeout=10) == -signal.SIGKILL
+            second_text = "Tin đồn: trường học nghỉ hết tháng sau vì dịch cúm mới"
+            web = procs.run_module("tests.support.submit", second_text, env=env)
+            assert web.returncode == 0, web.stderr
+            second_id = int(web.stdout.split()[0])
+            time.sleep(1.0)
+            assert outbox_row(second_id).enqueued_at is None  # ... and wait for a relay
+            relay = relay_process(env, relay_log)
+            procs.wait_for(lambda: outbox_row(second_id).done_at, 60, "the restarted relay's task",
+                           (relay_log, worker_log))
+    finally:
+        procs.stop(relay)
+    assert Report.objects.get(pk=second_id).claim_id is not None
+    assert OutboxTask.objects.get(key=f"report:{second_id}").attempts == 1
+    assert "sweep_outbox[" not in worker_log.read_text(errors="replace")

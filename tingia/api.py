@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI, Swagger
 
+from hotline.api import router as hotline_router
 from intake.api import router as intake_router
 from publishing.api import router as publishing_router
 
@@ -20,3 +21,4 @@ api = NinjaAPI(
 )
 api.add_router("", intake_router)
 api.add_router("", publishing_router)
+api.add_router("", hotline_router)

@@ -157,6 +157,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATE_WEB_REPORT = os.environ.get("TINGIA_RATE_WEB_REPORT", "20/h")
 RATE_API_ANONYMOUS = os.environ.get("TINGIA_RATE_API_ANONYMOUS", "30/h")
 RATE_STATUS_LOOKUP = os.environ.get("TINGIA_RATE_STATUS_LOOKUP", "120/h")
+# Seconds a process remembers a partner key it found valid (a revocation reaches the other
+# processes within this time; 0 looks the key up on every request).
+API_KEY_CACHE_SECONDS = float(os.environ.get("TINGIA_API_KEY_CACHE_SECONDS", "5"))
 # Header holding the client address as set by OUR reverse proxy (e.g. HTTP_X_FORWARDED_FOR),
 # and how many proxies of ours append to it. Empty: use REMOTE_ADDR and trust no header.
 TRUSTED_PROXY_HEADER = os.environ.get("TINGIA_TRUSTED_PROXY_HEADER", "")
@@ -195,6 +198,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = f"{QUEUE_PREFIX}default"
 CELERY_TASK_ROUTES = {
     "core.tasks.run_outbox_task": {"queue": f"{QUEUE_PREFIX}default"},
+    # Fetching and transcribing recordings: their own queue and worker (concurrency 1), so
+    # long audio never delays report matching.
+    "hotline.tasks.process_call": {"queue": f"{QUEUE_PREFIX}transcription"},
+    "core.tasks.run_outbox_tasks": {"queue": f"{QUEUE_PREFIX}default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a dead broker: the row is committed and the sweeper
@@ -209,6 +216,27 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("TINGIA_OUTBOX_RETRY_AFTER", "60"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TINGIA_OUTBOX_MAX_ATTEMPTS", "10"))
 OUTBOX_SWEEP_SECONDS = float(os.environ.get("TINGIA_OUTBOX_SWEEP_SECONDS", "15"))
+# Who hands committed outbox rows to the broker: "commit" (the web request, from an
+# on-commit hook; nothing else to run) or "relay" (`manage.py outbox relay`, in batches,
+# off the request path: the production choice, see docs/operations.md).
+OUTBOX_PUBLISH = os.environ.get("TINGIA_OUTBOX_PUBLISH", "commit").strip().lower()
+if OUTBOX_PUBLISH not in {"commit", "relay"}:
+    raise ImproperlyConfigured(f"TINGIA_OUTBOX_PUBLISH must be commit or relay, got {OUTBOX_PUBLISH!r}")
+
+# --- Hotline (docs/operations.md, "Hotline") ------------------------------------------------
+# Shared secret of the telephony webhook (HMAC-SHA256 over "timestamp.body"); empty: webhook off.
+HOTLINE_WEBHOOK_SECRET = os.environ.get("TINGIA_HOTLINE_WEBHOOK_SECRET", "")
+HOTLINE_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("TINGIA_HOTLINE_WEBHOOK_TOLERANCE", "300"))
+# Host names recording URLs may point at ("rec.provider.example", "*.provider.example").
+HOTLINE_RECORDING_HOSTS = env_list("TINGIA_HOTLINE_RECORDING_HOSTS")
+# Private, loopback or link-local networks a recording may still come from (e.g. a PBX in the
+# same rack: "10.0.5.0/24"). Empty: only public addresses.
+HOTLINE_RECORDING_PRIVATE_NETWORKS = env_list("TINGIA_HOTLINE_RECORDING_PRIVATE_NETWORKS")
+HOTLINE_MAX_RECORDING_BYTES = int(os.environ.get("TINGIA_HOTLINE_MAX_RECORDING_BYTES", str(20 * 1024 * 1024)))
+HOTLINE_FETCH_TIMEOUT_SECONDS = float(os.environ.get("TINGIA_HOTLINE_FETCH_TIMEOUT", "30"))
+HOTLINE_WORK_MAX_ATTEMPTS = int(os.environ.get("TINGIA_HOTLINE_WORK_MAX_ATTEMPTS", "5"))
+# A fetch or transcription not finished after this long is taken to have died with its worker.
+HOTLINE_WORK_LEASE_SECONDS = int(os.environ.get("TINGIA_HOTLINE_WORK_LEASE", "1800"))
 
 # --- Personal data --------------------------------------------------------------------------
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("TINGIA_RETENTION_DAYS", "180"))
@@ -335,4 +363,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     "purge-personal-data": {"task": "core.tasks.purge_expired_personal_data", "schedule": 24 * 3600.0},
     "purge-idempotency-records": {"task": "intake.tasks.purge_idempotency", "schedule": 3600.0},
+    "sweep-hotline-calls": {"task": "hotline.tasks.sweep_calls", "schedule": OUTBOX_SWEEP_SECONDS},
 }
+
+# --- Hotline speech to text (hotline/speech, read by the transcription task) ------------------
+# Engine name ("faster-whisper" by default, see hotline.speech.engines) and an optional model
+# directory that replaces the packaged Whisper base model; audio longer than
+# HOTLINE_MAX_AUDIO_SECONDS is kept untranscribed ("too_long"); threads of the ASR engine.
+HOTLINE_ASR_ENGINE = os.environ.get("HOTLINE_ASR_ENGINE", "faster-whisper")
+HOTLINE_ASR_MODEL_PATH = os.environ.get("HOTLINE_ASR_MODEL_PATH") or None
+HOTLINE_MAX_AUDIO_SECONDS = float(os.environ.get("HOTLINE_MAX_AUDIO_SECONDS", "600"))
+HOTLINE_ASR_THREADS = int(os.environ.get("HOTLINE_ASR_THREADS", "2"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("core.staff_urls")),
     path("staff/claims/", include("verification.urls")),
+    path("staff/hotline/", include("hotline.urls")),
     path("", include("verification.public_urls")),
     path("api/v1/", api.urls),
 ]

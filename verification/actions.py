@@ -422,3 +422,98 @@ def add_note(claim: Claim, actor: Any, text: str) -> ClaimNote:
         note = ClaimNote.objects.create(claim=claim, author=actor, text=text.strip()[:10_000])
         audit.record("claim.note", actor=actor, obj=claim, detail={"note_id": note.pk})
     return note
+
+
+# --- the neutral public title of a claim under verification ------------------------------------
+
+PUBLIC_TITLE_MAX = 160
+# What a neutral title must not carry: links and contacts spread the rumour or name people.
+_TITLE_REFUSED = (
+    (r"(?i)\b(?:https?://|www\.)|\b[\w-]+\.(?:com|vn|net|org|info|xyz)\b", "link"),
+    (r"[\w.+-]+@[\w-]+\.[\w.]+", "email"),
+    (r"(?:\d[\s.-]?){8,}", "phone"),
+)
+
+
+def clean_public_title(raw: str) -> str:
+    """One line, squeezed; refused when empty, too long or carrying a link, e-mail or number."""
+    import re
+    import unicodedata
+
+    text = " ".join("".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in raw).split())
+    text = unicodedata.normalize("NFC", text)
+    if not text:
+        raise IllegalTransition(_("Write the neutral title."))
+    if len(text) > PUBLIC_TITLE_MAX:
+        raise IllegalTransition(_("The neutral title is too long (at most %(n)d characters).")
+                                % {"n": PUBLIC_TITLE_MAX})
+    if any(re.search(pattern, text) for pattern, _kind in _TITLE_REFUSED):
+        raise IllegalTransition(_("A neutral title names the subject only: no link, e-mail address or "
+                                  "phone number."))
+    return text
+
+
+def propose_public_title(claim: Claim, actor: Any, title: str) -> Claim:
+    """A verifier or editor writes the neutral title; nothing is public until another editor approves.
+
+    The proposal waits in its own fields, so an approved title stays on the home page
+    unchanged while a new wording is under review.
+    """
+    check(actor, "claim.public_title")
+    text = clean_public_title(title)
+    with transaction.atomic():
+        current = _locked(claim)
+        if current.state in CONCLUDED_STATES:
+            raise IllegalTransition(_("A concluded claim is no longer listed as under verification."))
+        Claim.objects.filter(pk=current.pk).update(
+            public_title_proposal=text, public_title_proposed_by=actor, public_title_proposed_at=timezone.now())
+        current.refresh_from_db()
+        audit.record("claim.public_title_propose", actor=actor, obj=current,
+                     detail={"length": len(text), "replaces_approved": bool(current.public_title)})
+    return _synced(claim, current)
+
+
+def approve_public_title(claim: Claim, actor: Any, expected_title: str) -> Claim:
+    """Another editor approves the proposal exactly as they read it; it becomes the public title.
+
+    Two-person rule, as for verdicts: the person who wrote the title cannot approve it.
+    `expected_title` is the proposal as the approver saw it: a proposal rewritten in the
+    meantime is refused rather than approved unread.
+    """
+    from .workflow import TwoPersonRuleViolation
+
+    check(actor, "claim.review")
+    with transaction.atomic():
+        current = _locked(claim)
+        if current.state in CONCLUDED_STATES:
+            raise IllegalTransition(_("A concluded claim is no longer listed as under verification."))
+        if not current.public_title_proposal:
+            raise IllegalTransition(_("There is no proposed title to approve."))
+        if current.public_title_proposal != expected_title.strip():
+            raise IllegalTransition(_("The proposed title was changed in the meantime; read it again."))
+        if current.public_title_proposed_by_id == getattr(actor, "pk", None):
+            raise TwoPersonRuleViolation(_("Another editor must approve the title you wrote."))
+        Claim.objects.filter(pk=current.pk).update(
+            public_title=current.public_title_proposal, public_title_written_by=current.public_title_proposed_by,
+            public_title_approved_by=actor, public_title_approved_at=timezone.now(),
+            public_title_proposal="", public_title_proposed_by=None, public_title_proposed_at=None)
+        current.refresh_from_db()
+        audit.record("claim.public_title_approve", actor=actor, obj=current,
+                     detail={"written_by_id": current.public_title_written_by_id,
+                             "length": len(current.public_title)})
+    return _synced(claim, current)
+
+
+def withdraw_public_title(claim: Claim, actor: Any) -> Claim:
+    """An editor takes the title (and any proposal) off: the claim is then only counted on the home page."""
+    check(actor, "claim.review")
+    with transaction.atomic():
+        current = _locked(claim)
+        had = bool(current.public_title)
+        Claim.objects.filter(pk=current.pk).update(
+            public_title="", public_title_written_by=None, public_title_approved_by=None,
+            public_title_approved_at=None, public_title_proposal="", public_title_proposed_by=None,
+            public_title_proposed_at=None)
+        current.refresh_from_db()
+        audit.record("claim.public_title_withdraw", actor=actor, obj=current, detail={"had_approved": had})
+    return _synced(claim, current)

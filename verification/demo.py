@@ -51,6 +51,13 @@ REVIEW_TEXT = VerdictText(
 )
 
 
+# Neutral titles (the subject, not the rumour's assertion) the home page lists these open claims by.
+PUBLIC_TITLES = {
+    REVIEW_KEY: "Thông tin về việc thu hồi đất nông nghiệp của ba xã",
+    REFERRAL_KEY: "Thông tin về một vụ bắt cóc trẻ em trước cổng trường",
+}
+
+
 def _claim_of(key: str) -> Claim | None:
     from intake.management.commands.load_demo import demo_tracking_code
 
@@ -66,7 +73,10 @@ def _start(claim: Claim, verifier) -> None:  # noqa: ANN001
 
 
 def stage_demo_claims() -> list[str]:
-    """Put three demo claims into other states; claims already moved on are left alone."""
+    """Put three demo claims into other states; claims already moved on are left alone.
+
+    The two open ones get an approved neutral title, so the home page lists them.
+    """
     if not settings.DEBUG:
         raise ImproperlyConfigured("Demo claims are staged only with DEBUG on (TINGIA_DEBUG=1).")
     users = {u.username: u for u in get_user_model()._default_manager.filter(username__in=[VERIFIER, EDITOR])}
@@ -102,4 +112,13 @@ def stage_demo_claims() -> list[str]:
         actions.assign(referred, verifier, verifier)
     if referred is not None and referred.referrals.exists():
         lines.append(f"claim {referred.pk}: in verification with a referral to an agency")
+    for key, title in PUBLIC_TITLES.items():
+        claim = _claim_of(key)
+        if claim is None or claim.state not in (ClaimState.TRIAGED, ClaimState.IN_VERIFICATION,
+                                                 ClaimState.AWAITING_REVIEW):
+            continue
+        if not claim.public_title:  # written by the verifier, approved by the editor (two people)
+            actions.propose_public_title(claim, verifier, title)
+            actions.approve_public_title(claim, editor, title)
+        lines.append(f"claim {claim.pk}: listed on the home page as “{claim.public_title}”")
     return lines

@@ -167,6 +167,20 @@ class UnpublishForm(forms.Form):
     version = VersionField()
 
 
+class PublicTitleForm(forms.Form):
+    """The neutral title that lists a claim under verification on the home page (staff write it)."""
+
+    title = forms.CharField(label=_("Neutral public title (no names, links or numbers; shown on the home page "
+                                    "once another editor approves it)"), max_length=160)
+
+
+class PublicTitleApprovalForm(forms.Form):
+    """The proposal as the approver read it: approving a wording changed since is refused."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("withdraw", _("Withdraw"))])
+    expected = forms.CharField(required=False, max_length=160, widget=forms.HiddenInput)
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Internal note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -9,14 +9,16 @@ on their own queue with one consumer, so one process owns the index that decides
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from claimmatch import HashingEmbedder, Matcher, MatchConfig
+from claimmatch import E5Embedder, HashingEmbedder, Matcher, MatchConfig
 
 from .models import Claim, ClaimState
 
@@ -24,6 +26,7 @@ _lock = threading.Lock()
 _matcher: Matcher | None = None
 _synced_at: datetime | None = None
 _indexed: dict[int, datetime] = {}  # claim id -> updated_at of the version in the index
+_synced_mono = 0.0  # time.monotonic() of the last sync, for readers that accept a little staleness
 SYNC_MARGIN = timedelta(seconds=60)
 
 INDEXED_STATES = {ClaimState.NEW, ClaimState.TRIAGED, ClaimState.IN_VERIFICATION,
@@ -34,6 +37,12 @@ def _new_matcher() -> Matcher:
     embedder = None
     if getattr(settings, "MATCHING_EMBEDDER", "e5") == "hashing":
         embedder = HashingEmbedder()
+    else:
+        # Web processes run several requests at once on few cores: one model thread each
+        # (TINGIA_EMBED_THREADS=1) avoids oversubscription; unset keeps the engine's default.
+        raw = os.environ.get("TINGIA_EMBED_THREADS", "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            embedder = E5Embedder(num_threads=int(raw))
     return Matcher(MatchConfig(), embedder=embedder)
 
 
@@ -58,10 +67,20 @@ def index_claim(matcher: Matcher, claim: Claim) -> None:
     matcher.add(claim.pk, claim.representative_text, claim.match_urls, claim.match_image_hashes, vectors)
 
 
-def get_matcher() -> Matcher:
-    """The process-wide matcher, brought up to date with the database."""
-    global _matcher, _synced_at
+def get_matcher(max_staleness: float = 0.0) -> Matcher:
+    """The process-wide matcher, brought up to date with the database.
+
+    `max_staleness` (seconds): a reader that may see changes a moment late (the public
+    "check" page) skips the sync query when the last sync is that recent, so a burst of
+    checks neither queries the claim table each time nor queues on the sync lock. The
+    matching worker, which decides, always syncs (the default 0).
+    """
+    global _matcher, _synced_at, _synced_mono
+    if max_staleness > 0 and _matcher is not None and time.monotonic() - _synced_mono < max_staleness:
+        return _matcher
     with _lock:
+        if max_staleness > 0 and _matcher is not None and time.monotonic() - _synced_mono < max_staleness:
+            return _matcher  # another thread synced while this one waited
         if _matcher is None:
             _matcher = _new_matcher()
             _synced_at = None
@@ -77,12 +96,19 @@ def get_matcher() -> Matcher:
             index_claim(_matcher, claim)
             _indexed[claim.pk] = claim.updated_at
         _synced_at = now
+        _synced_mono = time.monotonic()
         return _matcher
+
+
+def mark_stale() -> None:
+    """This process changed a claim: the next reader syncs, whatever staleness it accepts."""
+    global _synced_mono
+    _synced_mono = 0.0
 
 
 def reset_matcher() -> None:
     """Forget the in-memory index (tests; a process that must reload the model)."""
-    global _matcher, _synced_at
+    global _matcher, _synced_at, _synced_mono
     with _lock:
-        _matcher, _synced_at = None, None
+        _matcher, _synced_at, _synced_mono = None, None, 0.0
         _indexed.clear()

@@ -84,6 +84,21 @@ class Claim(models.Model):
     # Reports auto-linked after the verdict was published: the rumour is resurfacing.
     resurfaced_count = models.PositiveIntegerField(default=0)
     last_resurfaced_at = models.DateTimeField(null=True, blank=True)
+    # --- the neutral public title (the home page lists open claims by it) ---------------------
+    # Report text can carry the rumour itself and other people's personal data, so a claim under
+    # verification is shown publicly only by a title staff wrote and another editor approved
+    # (verification.actions.propose_public_title / approve_public_title). The proposal waits in
+    # its own fields: the public title changes only when an approval copies it over.
+    public_title_proposal = models.CharField(max_length=160, blank=True)
+    public_title_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                 on_delete=models.SET_NULL, related_name="+")
+    public_title_proposed_at = models.DateTimeField(null=True, blank=True)
+    public_title = models.CharField(max_length=160, blank=True)
+    public_title_written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.SET_NULL, related_name="+")
+    public_title_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                 on_delete=models.SET_NULL, related_name="+")
+    public_title_approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -38,7 +38,15 @@ CHAT_SPELLINGS: dict[str, str] = {
 
 # A price or amount ("500 k") is not "không".
 _AFTER_NUMBER_ONLY_LITERAL = frozenset({"k"})
-_WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+# Only whole words (maximal letter runs, as ``\p{L}[\p{L}\p{M}]*`` finds them) that are in
+# the table: one alternation, longest first, so the replacement function runs for the few
+# candidate words instead of for every word of the text.
+_CANDIDATE_RE = regex.compile(
+    r"(?<!\p{L}\p{M}*)(?:"
+    + "|".join(regex.escape(w) for w in sorted(CHAT_SPELLINGS, key=len, reverse=True))
+    + r")(?![\p{L}\p{M}])",
+    regex.IGNORECASE,
+)
 # Characters that glue a word to its neighbours ("K-pop", "user_k", "#ko", "a/k").
 _GLUE = set("-_/@#&=+*%$.\\'’")
 _NUMBER_BEFORE_RE = regex.compile(r"\p{N}[\p{N}.,]*\s*$")
@@ -89,4 +97,4 @@ def expand_chat(text: str) -> str:
             return word
         return _match_case(standard, word)
 
-    return _WORD_RE.sub(replace, text)
+    return _CANDIDATE_RE.sub(replace, text)

@@ -25,6 +25,11 @@ _SPACE_RUN_RE = regex.compile(" {2,}")
 _EXCESS_NEWLINES_RE = regex.compile(r"\n{3,}")
 # Combining marks with no letter to sit on (start of text, after a space or line break).
 _ORPHAN_MARKS_RE = regex.compile(r"(?:^|(?<=\s))\p{M}+")
+# Unicode spaces other than the ASCII space (all of category Zs).
+_ODD_SPACES_RE = regex.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Characters the per-character pass may drop. Most texts hold none, and then the pass,
+# the slow part of cleaning, is skipped.
+_MAY_DROP_RE = regex.compile(r"(?![\n\t])[\p{Cc}\p{Cf}\p{Cs}\ufffd\ufffc]")
 
 
 def _keeps(char: str, prev: str, nxt: str) -> bool:
@@ -45,10 +50,6 @@ def _is_symbol(char: str) -> bool:
     return bool(char) and (unicodedata.category(char) in ("So", "Sk") or char == "\ufe0f")
 
 
-def _to_plain_space(char: str) -> str:
-    return " " if unicodedata.category(char) == "Zs" else char
-
-
 def clean(text: str) -> str:
     """Return ``text`` without control, format, surrogate and replacement characters.
 
@@ -62,15 +63,17 @@ def clean(text: str) -> str:
     if not text:
         return ""
     text = _LINE_BREAK_RE.sub("\n", text)
-    chars = [_to_plain_space(c) for c in text]
-    kept = []
-    last = len(chars) - 1
-    for i, char in enumerate(chars):
-        prev = chars[i - 1] if i > 0 else ""
-        nxt = chars[i + 1] if i < last else ""
-        if _keeps(char, prev, nxt):
-            kept.append(char)
-    out = _ORPHAN_MARKS_RE.sub("", "".join(kept))
+    text = _ODD_SPACES_RE.sub(" ", text)
+    if _MAY_DROP_RE.search(text):
+        kept = []
+        last = len(text) - 1
+        for i, char in enumerate(text):
+            prev = text[i - 1] if i > 0 else ""
+            nxt = text[i + 1] if i < last else ""
+            if _keeps(char, prev, nxt):
+                kept.append(char)
+        text = "".join(kept)
+    out = _ORPHAN_MARKS_RE.sub("", text)
     out = _SPACE_RUN_RE.sub(" ", out)
     out = _SPACES_RE.sub("\n", out)
     out = _EXCESS_NEWLINES_RE.sub("\n\n", out)

@@ -12,6 +12,8 @@ folded away the merge costs nothing that folding had not already merged.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from vntext.chat import expand_chat
@@ -28,8 +30,19 @@ def _merge_i_y(key_token: str) -> str:
     return _CONSONANT_Y_RE.sub(r"\1i", key_token)
 
 
+@lru_cache(maxsize=16384)
+def _key_token(token: str) -> str:
+    """Folded, i/y-merged form of one token (cached: texts reuse a few thousand syllables)."""
+    return _merge_i_y(strip_marks(token.lower()))
+
+
 def search_key(text: str) -> str:
     """Return the space-joined, folded tokens of ``text`` after chat expansion."""
-    expanded = expand_chat(normalize(text))
-    tokens = cased_tokens_of_normalized(expanded)
-    return " ".join(_merge_i_y(strip_marks(token.lower())) for token, _ in tokens)
+    return search_key_of_normalized(normalize(text))
+
+
+def search_key_of_normalized(normalized: str) -> str:
+    """Like :func:`search_key` for text ``normalize`` has already been applied to."""
+    tokens = cased_tokens_of_normalized(expand_chat(normalized))
+    return " ".join(_key_token(token) if not is_link else _merge_i_y(strip_marks(token.lower()))
+                    for token, is_link in tokens)

@@ -37,6 +37,9 @@ _URL_RE = regex.compile(
     regex.IGNORECASE | regex.VERBOSE,
 )
 _TRAILING_PUNCT = ".,;:!?…'\"”’»"
+# Every link holds "://" or a dot followed by a letter or digit; most texts hold neither
+# outside numbers, and then the link pattern need not run at all.
+_MAYBE_URL_RE = regex.compile(r"://|\.[\p{L}\p{N}]")
 
 
 def _trim(url: str) -> str:
@@ -56,7 +59,9 @@ def _trim(url: str) -> str:
 
 def find_url_spans(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of every link in ``text``, in order."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not _MAYBE_URL_RE.search(text):
+        return spans
     for match in _URL_RE.finditer(text):
         tld = match.group("tld")
         if tld is not None and tld.lower() not in KNOWN_TLDS:

@@ -195,3 +195,120 @@ def test_run_pending_catches_up_without_a_worker():
 def test_queue_names_carry_the_deployment_prefix(settings):
     settings.QUEUE_PREFIX = "staging-"
     assert outbox.queue_name("matching") == "staging-matching"
+
+
+# --- The relay (TINGIA_OUTBOX_PUBLISH=relay) ---------------------------------------------------
+
+@pytest.fixture
+def relay_mode(settings):
+    settings.OUTBOX_PUBLISH = "relay"
+    return settings
+
+
+def test_in_relay_mode_the_request_commits_the_row_and_publishes_nothing(
+        relay_mode, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = submit_report(ReportSubmission(channel="api", text="Tin đồn chờ relay"))
+    assert callbacks == []  # no broker work on the request's path
+    task = OutboxTask.objects.get(key=f"report:{report.pk}")
+    assert task.enqueued_at is None and task.done_at is None
+    assert outbox.status_counts()["not_enqueued"] == 1
+
+
+def test_the_relay_publishes_each_committed_row_once_and_marks_it(relay_mode):
+    tasks = [outbox.schedule("test.record", f"record:{n}", {"n": n}) for n in (20, 21, 22)]
+    assert outbox.relay(batch=2) == 2  # the eager test queue runs the published batch at once
+    assert outbox.relay(batch=2) == 1
+    assert outbox.relay(batch=2) == 0
+    for task in tasks:
+        task.refresh_from_db()
+        assert task.enqueued_at is not None and task.done_at is not None and task.attempts == 1
+    assert [effects(n) for n in (20, 21, 22)] == [1, 1, 1]
+
+
+def test_the_relay_leaves_alone_what_is_not_due(relay_mode):
+    backing_off = outbox.schedule("test.record", "record:23", {"n": 23})
+    OutboxTask.objects.filter(pk=backing_off.pk).update(
+        attempts=1, available_at=timezone.now() + timedelta(seconds=60))
+    running = outbox.schedule("test.record", "record:24", {"n": 24})
+    OutboxTask.objects.filter(pk=running.pk).update(attempts=1, started_at=timezone.now())
+    finished = outbox.schedule("test.record", "record:25", {"n": 25})
+    OutboxTask.objects.filter(pk=finished.pk).update(done_at=timezone.now())
+    assert outbox.relay() == 0
+    assert effects(23) == effects(24) == effects(25) == 0
+    # Once its backoff is over, the retry is the relay's to publish.
+    OutboxTask.objects.filter(pk=backing_off.pk).update(available_at=timezone.now())
+    assert outbox.relay() == 1 and effects(23) == 1
+
+
+def test_a_broker_failure_leaves_the_rows_for_the_next_round(relay_mode, monkeypatch):
+    from core.tasks import run_outbox_tasks
+
+    task = outbox.schedule("test.record", "record:26", {"n": 26})
+
+    def broker_down(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(run_outbox_tasks, "apply_async", broker_down)
+    assert outbox.relay() == 0
+    task.refresh_from_db()
+    assert task.enqueued_at is None and effects(26) == 0
+    monkeypatch.undo()
+    assert outbox.relay() == 1 and effects(26) == 1
+
+
+def test_one_message_per_queue_carries_the_batch(relay_mode, monkeypatch):
+    from core.tasks import run_outbox_tasks
+
+    sent = []
+    monkeypatch.setattr(run_outbox_tasks, "apply_async",
+                        lambda args, queue: sent.append((queue, list(args[0]))))
+    a = outbox.schedule("test.record", "record:27", {"n": 27})
+    b = outbox.schedule("test.record", "record:28", {"n": 28})
+    report = submit_report(ReportSubmission(channel="api", text="Tin đồn cho hàng đợi matching"))
+    matching = OutboxTask.objects.get(key=f"report:{report.pk}")
+    assert outbox.relay() == 3
+    assert sorted(sent) == sorted([("default", [a.pk, b.pk]), ("matching", [matching.pk])])
+    assert OutboxTask.objects.filter(enqueued_at__isnull=True).count() == 0
+
+
+def test_the_relay_command_refuses_a_bad_interval():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("outbox", "relay", "--interval", "0", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_relays_skip_the_rows_another_one_holds(settings):
+    """PostgreSQL: a row claimed by one relay (locked, not committed) is skipped, not waited on."""
+    import threading
+
+    from django.db import connection, connections
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("SQLite has no row locks: one relay per database file")
+    settings.OUTBOX_PUBLISH = "relay"
+    held = outbox.schedule("test.record", "record:30", {"n": 30})
+    free = outbox.schedule("test.record", "record:31", {"n": 31})
+    locked, release = threading.Event(), threading.Event()
+
+    def other_relay() -> None:
+        try:
+            with transaction.atomic():
+                list(OutboxTask.objects.select_for_update().filter(pk=held.pk))
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_relay)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        assert outbox.relay() == 1  # returns at once with the free row only
+        assert effects(31) == 1 and effects(30) == 0
+    finally:
+        release.set()
+        thread.join(10)
+    assert outbox.relay() == 1 and effects(30) == 1

@@ -86,7 +86,7 @@ def test_the_retention_period_comes_from_the_settings(settings):
     young = report_with_contact(claim_concluded(29), "+84911000012")
     assert purge_expired_personal_data() == 1
     assert list(ReporterContact.objects.values_list("report_id", flat=True)) == [young.pk]
-    assert PersonalDataPurge.objects.get().retention_days == 30
+    assert PersonalDataPurge.objects.get(kind="reporter_contact").retention_days == 30
 
 
 def test_other_apps_plug_in_their_own_purger(extra_purger):

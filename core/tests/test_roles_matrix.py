@@ -28,6 +28,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "claim.merge_split": frozenset({EDITOR}),
     "claim.unpublish": frozenset({EDITOR}),
     "claim.bulk_dismiss": frozenset({VERIFIER, EDITOR}),
+    "claim.public_title": frozenset({VERIFIER, EDITOR}),
     "lock.take_over": frozenset({EDITOR}),
     "contact.reveal": frozenset({EDITOR}),
     "audit.view": frozenset({EDITOR, ADMIN}),
@@ -35,6 +36,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "apikey.manage": frozenset({ADMIN}),
     "topic.manage": frozenset({ADMIN}),
     "stats.staff": ALL_ROLES,
+    "hotline.take_call": frozenset({OPERATOR}),
+    "hotline.review": frozenset({OPERATOR}),
+    "hotline.view": frozenset({OPERATOR, VERIFIER, EDITOR}),
 }
 TWO_FACTOR = {ANONYMOUS: False, NO_ROLE: False, OPERATOR: False, VERIFIER: False, EDITOR: True, ADMIN: True}
 

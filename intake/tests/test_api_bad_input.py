@@ -364,3 +364,17 @@ def test_any_bytes_get_a_json_answer(web, raw):
     response = post_json(web, None, raw=raw)
     assert response.status_code in (201, 400), response.content[:300]
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_api_form_shares_its_fields_and_keeps_no_state_between_requests():
+    from intake.forms import ApiReportForm, ReportForm
+
+    bad = ApiReportForm(data={"text": "", "urls": ["ftp://x"], "topic": "nope"})
+    good = ApiReportForm(data={"text": "Tin đồn về giá xăng", "topic": ""})
+    assert bad.fields["topic"] is good.fields["topic"]  # shared, not deep-copied
+    assert ReportForm().fields["topic"] is not ReportForm().fields["topic"]  # the web form copies
+    assert not bad.is_valid() and {"urls", "topic"} <= set(bad.errors)
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["text"] == "Tin đồn về giá xăng"
+    again = ApiReportForm(data={"text": "", "urls": ["ftp://x"], "topic": "nope"})
+    assert not again.is_valid() and again.errors == bad.errors

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from core.models import AuditEntry
 from intake.models import ApiClient, Report
@@ -115,3 +116,79 @@ def test_a_right_prefix_with_a_wrong_secret_is_refused(web):
     client, key = issue()
     forged = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
     assert_api_error(post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {forged}"), 401, "invalid_api_key")
+
+
+class Clock:
+    """Monotonic time for the key memory, moved forward by the test instead of by sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    from intake import api_auth
+
+    settings.API_KEY_CACHE_SECONDS = 5
+    api_auth.forget_keys()
+    fake = Clock()
+    monkeypatch.setattr(api_auth, "_clock", fake)
+    yield fake
+    api_auth.forget_keys()
+
+
+def test_a_remembered_key_is_not_looked_up_again(web, clock, django_assert_num_queries):
+    from intake.api_auth import authenticate
+
+    client, key = issue()
+    request = web.get("/").wsgi_request
+    request.META["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    with django_assert_num_queries(1):
+        assert authenticate(request) == client
+    with django_assert_num_queries(0):
+        assert authenticate(request) == client
+    clock.now += 5.1  # past API_KEY_CACHE_SECONDS: looked up again
+    with django_assert_num_queries(1):
+        assert authenticate(request) == client
+
+
+def test_a_revocation_elsewhere_takes_effect_within_the_cache_time(web, clock):
+    client, key = issue()
+    assert post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 201
+    # Revoked by another process (a staff page on another server): only the row changes here.
+    ApiClient.objects.filter(pk=client.pk).update(revoked_at=timezone.now())
+    clock.now += 4.9
+    assert post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 201  # still remembered
+    clock.now += 0.2
+    assert_api_error(post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}"), 401, "invalid_api_key")
+    assert Report.objects.count() == 2
+
+
+def test_a_revocation_in_this_process_takes_effect_at_once(web, clock):
+    client, key = issue()
+    assert post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 201
+    apikey("revoke", client.key_prefix)
+    assert_api_error(post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}"), 401, "invalid_api_key")
+
+
+def test_wrong_keys_are_never_remembered(web, clock):
+    client, key = issue()
+    wrong = key[:-4] + ("aaaa" if not key.endswith("aaaa") else "bbbb")
+    for _ in range(2):
+        assert_api_error(post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {wrong}"), 401, "invalid_api_key")
+    assert post_json(web, BODY, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 201
+
+
+def test_the_memory_can_be_switched_off(web, clock, settings, django_assert_num_queries):
+    from intake.api_auth import authenticate
+
+    settings.API_KEY_CACHE_SECONDS = 0
+    client, key = issue()
+    request = web.get("/").wsgi_request
+    request.META["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert authenticate(request) == client

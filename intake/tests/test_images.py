@@ -122,3 +122,71 @@ def test_web_uploads_land_in_the_configured_storage_without_exif(web):
     assert stored.file.storage.exists(stored.file.name)
     with stored.file.storage.open(stored.file.name, "rb") as fh:
         _has_no_metadata(fh.read())
+
+
+# --- No orphaned files when a report's transaction rolls back ----------------------------------
+
+def _stored_files(root) -> list[str]:  # noqa: ANN001
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def media_dir(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return settings.MEDIA_ROOT
+
+
+def _submission(text: str = "Ảnh chụp tin giả"):  # noqa: ANN202
+    from intake.services import ReportSubmission
+
+    image = process_upload(png_bytes((64, 48), (200, 30, 30)), "shot.png")
+    return ReportSubmission(channel="api", text=text, images=[image])
+
+
+@pytest.mark.django_db
+def test_a_failed_submission_removes_the_images_it_stored(media_dir, monkeypatch):
+    from intake import services
+
+    def outbox_fails(*args, **kwargs):  # noqa: ANN002, ANN003 - after the image was written
+        raise RuntimeError("the database refused the outbox row")
+
+    monkeypatch.setattr(services.outbox, "schedule", outbox_fails)
+    with pytest.raises(RuntimeError):
+        services.submit_report(_submission())
+    assert not ReportImage.objects.exists()
+    assert _stored_files(media_dir) == []
+    monkeypatch.undo()
+    report = services.submit_report(_submission())  # the same upload, now stored for real
+    stored = ReportImage.objects.get(report=report)
+    assert _stored_files(media_dir) == [stored.file.name]
+
+
+@pytest.mark.django_db
+def test_a_losing_idempotent_retry_leaves_no_image_behind(media_dir):
+    from intake.api import render_created
+    from intake.services import submit_idempotent
+
+    first, replayed = submit_idempotent(_submission(), scope="key:1", key="k-img", body_hash="h",
+                                        render=render_created)
+    assert not replayed
+    # The retry stores its own copy of the image, then finds the key taken and rolls back.
+    again, replayed = submit_idempotent(_submission(), scope="key:1", key="k-img", body_hash="h",
+                                        render=render_created)
+    assert replayed and again == first
+    stored = ReportImage.objects.get()
+    assert _stored_files(media_dir) == [stored.file.name]
+
+
+@pytest.mark.django_db
+def test_an_idempotent_api_retry_with_an_image_keeps_one_file(web, media_dir):
+    def send():  # noqa: ANN202
+        image = SimpleUploadedFile("a.png", png_bytes(colour=(10, 200, 10)), content_type="image/png")
+        return web.post(API_REPORTS, {"report": json.dumps({"text": "Ảnh"}), "images": [image]},
+                        HTTP_IDEMPOTENCY_KEY="img-retry")
+
+    first, again = send(), send()
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert _stored_files(media_dir) == [ReportImage.objects.get().file.name]

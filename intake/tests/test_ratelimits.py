@@ -4,6 +4,8 @@ proxies, and answered with 429 + Retry-After."""
 from __future__ import annotations
 
 import base64
+import os
+import uuid
 import pickle
 
 import pytest
@@ -188,3 +190,86 @@ def test_rates(rate, valid, period):
     assert is_valid_rate(rate) is valid
     if valid:
         assert rate_period(rate) == period
+
+
+# --- Redis: one round trip per count ------------------------------------------------------------
+
+REDIS_URL = os.environ.get("TINGIA_TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/12")
+
+
+def _redis_reachable() -> bool:
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    if not _redis_reachable():
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
+    import redis
+
+    prefix = f"tingia-test-{uuid.uuid4().hex[:10]}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    raw = redis.Redis.from_url(REDIS_URL)
+    yield raw, prefix
+    for key in raw.scan_iter(match=f"{prefix}:*"):
+        raw.delete(key)
+    raw.close()
+
+
+def test_on_redis_a_count_is_one_round_trip_under_django_ratelimits_key(web, redis_cache, monkeypatch):
+    from django.core.cache import caches
+    from django_ratelimit.core import get_usage
+    from redis.connection import AbstractConnection
+
+    from intake.ratelimits import count
+
+    raw, prefix = redis_cache
+    request = web.get("/").wsgi_request
+    sends = []
+    real_send = AbstractConnection.send_packed_command
+
+    def counting_send(self, command, check_health=True):  # noqa: ANN001
+        sends.append(command)
+        return real_send(self, command, check_health)
+
+    count(request, "test.warm-up", "subject-0", "3/h")  # opens the pooled connection (handshake)
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting_send)
+    decisions = [count(request, "test.group", "subject-1", "3/h").limited for _ in range(4)]
+    assert decisions == [False, False, False, True]
+    assert len(sends) == 4  # one pipelined write per count (django-ratelimit alone needs three)
+    monkeypatch.undo()
+
+    keys = [k for k in raw.scan_iter(match=f"{prefix}:*") if int(raw.get(k)) != 1]  # not the warm-up
+    assert len(keys) == 1 and int(raw.get(keys[0])) == 4
+    assert 3600 <= raw.ttl(keys[0]) <= 3605  # the window plus django-ratelimit's fudge
+    # django-ratelimit reads the very same counter.
+    usage = get_usage(request, group="test.group", key=lambda _g, _r: "subject-1", rate="3/h")
+    assert usage["count"] == 4 and usage["should_limit"]
+    assert caches["default"].get(keys[0].decode().split(":", 2)[2], version=1) == 4
+
+
+def test_on_redis_the_api_limits_and_answers_retry_after(web, redis_cache, small_rates):
+    for _ in range(3):
+        assert post_json(web, BODY).status_code == 201
+    response = post_json(web, BODY)
+    assert_api_error(response, 429, "rate_limited")
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert post_json(web, BODY, REMOTE_ADDR="198.51.100.9").status_code == 201
+
+
+def test_on_redis_an_unreachable_server_refuses_briefly(web, settings, small_rates):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    response = post_json(web, BODY)
+    assert_api_error(response, 429, "rate_limited")
+    assert response["Retry-After"] == "60"
+    assert not Report.objects.exists()

@@ -35,6 +35,57 @@ def test_home_shows_latest_verdicts_entries_and_hotline_but_no_report_text(web):
     assert 'action="/tim-kiem/"' in page
 
 
+def test_home_lists_only_approved_neutral_titles_of_open_claims(web):
+    from core.tests.staff_support import make_staff
+    from verification import actions
+
+    writer, approver = make_staff("title.writer", "verifier"), make_staff("title.approver", "editor")
+    report_text = "Chị Trần Thị B ở số 12 phố Hàng Đào, 0987654321, nói nước máy nhiễm độc"
+
+    def open_claim(text: str, state: str, title: str = "", approve: bool = True, days: int = 0) -> Claim:
+        claim = Claim.objects.create(representative_text=text, state=state,
+                                     first_seen=timezone.now() - timezone.timedelta(days=days))
+        if title:
+            actions.propose_public_title(claim, writer, title)
+            if approve:
+                actions.approve_public_title(claim, approver, title)
+        return claim
+
+    open_claim(report_text, ClaimState.IN_VERIFICATION, "Thông tin về chất lượng nước máy", days=2)
+    open_claim("Tin về giá xăng tăng gấp đôi", ClaimState.AWAITING_REVIEW, "Thông tin về giá xăng", days=1)
+    open_claim("Tin đồn chưa duyệt tiêu đề", ClaimState.TRIAGED, "Tiêu đề chưa được duyệt", approve=False)
+    open_claim("Tin không có tiêu đề", ClaimState.IN_VERIFICATION)
+    dismissed = open_claim("Tin đã đóng", ClaimState.IN_VERIFICATION, "Thông tin về một vụ đã đóng")
+    actions.dismiss(dismissed, writer, "spam")
+    concluded = published_verdict("Kết luận về cầu sập", "Cầu sập hôm qua")
+    concluded.claim.public_title = "Thông tin về cầu sập (đã kết luận)"
+    concluded.claim.public_title_approved_at = timezone.now()
+    concluded.claim.save()
+
+    page = web.get("/").content.decode()
+    section = page[page.index('id="open-heading"'):page.index('id="topics-heading"')]
+    assert "Thông tin về chất lượng nước máy" in section and "Thông tin về giá xăng" in section
+    assert section.index("Thông tin về giá xăng") < section.index("Thông tin về chất lượng nước máy")  # newest first
+    assert "Tiêu đề chưa được duyệt" not in page  # proposed, not approved
+    assert "Thông tin về một vụ đã đóng" not in page and "đã kết luận" not in page
+    for text in (report_text, "0987654321", "Hàng Đào", "Tin về giá xăng tăng gấp đôi", "Tin không có tiêu đề"):
+        assert text not in page
+
+
+def test_home_shows_at_most_five_titles(web):
+    from core.tests.staff_support import make_staff
+    from verification import actions
+
+    writer, approver = make_staff("title.writer", "verifier"), make_staff("title.approver", "editor")
+    for i in range(7):
+        claim = Claim.objects.create(representative_text=f"Tin {i}", state=ClaimState.IN_VERIFICATION,
+                                     first_seen=timezone.now() - timezone.timedelta(hours=i))
+        actions.propose_public_title(claim, writer, f"Chủ đề số {i} đang xác minh")
+        actions.approve_public_title(claim, approver, f"Chủ đề số {i} đang xác minh")
+    page = web.get("/").content.decode()
+    assert [f"Chủ đề số {i} đang xác minh" in page for i in range(7)] == [True] * 5 + [False] * 2
+
+
 def test_english_switch_translates_the_interface(web):
     published_verdict("Vắc xin sởi an toàn", label="true")
     vi_page = web.get("/xac-minh/").content.decode()
@@ -191,3 +242,48 @@ def test_cached_verdict_pages_carry_each_visitors_token_and_follow_changes(clien
         "Kết luận đã sửa tiêu đề"
         in first.get(verdict.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     )
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-test"}}
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_page_rendered_once_serves_other_workers_through_the_shared_cache(web, settings, shared):
+    from publishing import page_cache
+    from verification.models import Verdict
+
+    settings.CACHES = LOCMEM if shared else settings.CACHES
+    assert page_cache.shared_enabled() is shared
+    verdict = published_verdict("Kết luận lưu chung", "Tin đồn gốc")
+    url = verdict.get_absolute_url()
+    assert "Kết luận lưu chung" in web.get(url).content.decode()
+    # A write that bypasses the stamp: only a page that was not rendered again still shows the old title.
+    Verdict.objects.filter(pk=verdict.pk).update(title="Tiêu đề chưa qua biên tập")
+    page_cache.clear()  # another worker: nothing in its own memory
+    page = web.get(url).content.decode()
+    heading = page.split('<h1 lang="vi">', 1)[1].split("</h1>", 1)[0]
+    assert heading == ("Kết luận lưu chung" if shared else "Tiêu đề chưa qua biên tập")
+
+
+def test_publish_correct_and_withdraw_reach_pages_in_the_shared_cache(web, settings):
+    from publishing import page_cache
+
+    settings.CACHES = LOCMEM
+    verdict = published_verdict("Bản đầu tiên", "Tin đồn về điện")
+    url = verdict.get_absolute_url()
+    other = published_verdict("Kết luận khác", "Tin đồn khác")
+    assert "Bản đầu tiên" in web.get(url).content.decode()
+    assert web.get(other.get_absolute_url()).status_code == 200
+    verdict.explanation = "Giải thích đã đính chính."
+    verdict.save()  # a correction
+    page_cache.clear()
+    assert "Giải thích đã đính chính." in web.get(url).content.decode()
+    verdict.unpublished_at = timezone.now()
+    verdict.unpublish_reason = "Có thông tin mới."
+    verdict.save()  # a withdrawal
+    page_cache.clear()
+    response = web.get(url)
+    assert response.status_code == 410 and "Có thông tin mới." in response.content.decode()
+    newer = published_verdict("Kết luận mới nhất", "Tin đồn mới")  # a publication moves every page on
+    assert web.get(newer.get_absolute_url()).status_code == 200
+    assert web.get(url).status_code == 410

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.test import Client
 
 from verification.demo import PUBLISHED_KEY, REFERRAL_KEY, REVIEW_KEY, _claim_of, stage_demo_claims
 from verification.models import Claim, ClaimState, Referral, TakedownRequest
@@ -29,6 +30,15 @@ def test_load_demo_leaves_claims_in_several_states(settings):
     referred = _claim_of(REFERRAL_KEY)
     assert referred.state == ClaimState.IN_VERIFICATION and Referral.objects.filter(claim=referred).count() == 1
     assert "(desk) claim" in out.getvalue()
+    from verification.demo import PUBLIC_TITLES
+
+    home = Client(HTTP_HOST="127.0.0.1").get("/").content.decode()
+    for key, title in PUBLIC_TITLES.items():
+        claim = _claim_of(key)
+        assert claim.public_title == title and claim.public_title_approved_at is not None
+        assert (claim.public_title_written_by.username, claim.public_title_approved_by.username) == (
+            "demo-verifier", "demo-editor")
+        assert title in home and claim.representative_text not in home
     before = list(Claim.objects.order_by("pk").values_list("pk", "state", "version"))
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())  # idempotent
     assert list(Claim.objects.order_by("pk").values_list("pk", "state", "version")) == before

@@ -31,6 +31,8 @@ ENDPOINTS = [
     ("post", "{pk}/evidence/", "claim.work"),
     ("post", "{pk}/referrals/", "claim.work"),
     ("post", "{pk}/takedowns/", "claim.work"),
+    ("post", "{pk}/public-title/", "claim.public_title"),
+    ("post", "{pk}/public-title/approve/", "claim.review"),
 ]
 
 

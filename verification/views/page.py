@@ -111,6 +111,8 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
         "merge_form": desk_forms.MergeForm(initial=version),
         "split_form": desk_forms.SplitForm(report_ids=[r.report.pk for r in report_views], initial=version),
         "reply_form": desk_forms.ReplyHandleForm(),
+        "public_title_form": desk_forms.PublicTitleForm(
+            initial={"title": claim.public_title_proposal or claim.public_title}),
     }
     forms.update(bound_forms)
     referrals = list(claim.referrals.select_related("created_by").prefetch_related("evidence"))
@@ -141,6 +143,7 @@ def render_claim(request: HttpRequest, claim: Claim, *, error: str = "", status:
         "can_reveal": can(user, "contact.reveal"),
         "can_take_over": can(user, "lock.take_over"),
         "can_dismiss": can(user, "claim.bulk_dismiss"),
+        "can_public_title": can(user, "claim.public_title"),
         "is_proposer": claim.proposed_by_id == user.pk,
         "proposal_is_public": claim.proposed_outcome in PUBLIC_LABELS,
         "proposal_label": dict(desk_forms.OUTCOME_CHOICES).get(claim.proposed_outcome, claim.proposed_outcome),

@@ -164,3 +164,31 @@ def split(request: HttpRequest, claim: Claim) -> HttpResponse:
         return render_claim(request, claim, split_form=form, status=400)
     new = merging.split(claim, form.cleaned_data["reports"], request.user, expected_version=form.cleaned_data["version"])
     return done(request, new, _("Split off from claim %(pk)s.") % {"pk": claim.pk})
+
+
+@require_POST
+@staff_required("claim.public_title")
+@claim_action
+def public_title(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """Propose the neutral title the home page may list this claim by."""
+    form = desk_forms.PublicTitleForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, public_title_form=form, status=400)
+    actions.propose_public_title(claim, request.user, form.cleaned_data["title"])
+    return done(request, claim, _("Title proposed. Another editor must approve it before it is shown."),
+                "public-title")
+
+
+@require_POST
+@staff_required("claim.review")
+@claim_action
+def public_title_approve(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """Approve the proposed title as read, or withdraw the title from the home page."""
+    form = desk_forms.PublicTitleApprovalForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, error=_("That change could not be read; reload the page."), status=400)
+    if form.cleaned_data["decision"] == "withdraw":
+        actions.withdraw_public_title(claim, request.user)
+        return done(request, claim, _("The title was withdrawn from the home page."), "public-title")
+    actions.approve_public_title(claim, request.user, form.cleaned_data["expected"])
+    return done(request, claim, _("Title approved: the home page lists the claim by it."), "public-title")

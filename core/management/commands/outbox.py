@@ -1,4 +1,7 @@
-"""`manage.py outbox status|sweep|run-pending|retry-failed`: see and recover follow-up work.
+"""`manage.py outbox status|sweep|run-pending|retry-failed|relay`: see, move and recover follow-up work.
+
+`relay` is the long-lived process that publishes committed rows to the broker when
+TINGIA_OUTBOX_PUBLISH=relay (core.outbox explains both modes); it stops on SIGTERM/SIGINT.
 
 `run-pending` runs due tasks in this process: the way to catch up when no broker or
 worker is available. `retry-failed` gives tasks that ran out of attempts a new set, once
@@ -6,6 +9,8 @@ the cause was fixed; it is audited because it re-runs work on people's reports.
 """
 
 from __future__ import annotations
+
+import signal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -28,6 +33,10 @@ class Command(BaseCommand):
         run.add_argument("--retry-after", type=int, default=0)
         retry = sub.add_parser("retry-failed", help="Give failed tasks a fresh set of attempts.")
         retry.add_argument("ids", nargs="*", type=int, help="Task ids (default: all failed tasks).")
+        relay = sub.add_parser("relay", help="Publish committed tasks to the broker until stopped.")
+        relay.add_argument("--interval", type=float, default=0.1,
+                           help="Seconds between polls when there is nothing to publish.")
+        relay.add_argument("--batch", type=int, default=100, help="Tasks claimed per round.")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
         action = options["action"]
@@ -41,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Ran {count} task(s) to completion.")
         elif action == "retry-failed":
             self._retry(options["ids"] or None)
+        elif action == "relay":
+            self._relay(options["interval"], options["batch"])
         else:  # pragma: no cover - argparse refuses other actions
             raise CommandError(f"Unknown action {action!r}")
 
@@ -54,6 +65,17 @@ class Command(BaseCommand):
                 f"FAILED #{task.pk} {task.kind} {task.key} after {task.attempts} attempts "
                 f"at {task.failed_at:%Y-%m-%d %H:%M:%S}: {task.last_error[:200]}"
             )
+
+    def _relay(self, interval: float, batch: int) -> None:
+        if interval <= 0 or batch < 1:
+            raise CommandError("--interval must be above 0 and --batch at least 1.")
+        stopping: list[int] = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda number, _frame: stopping.append(number))
+        self.stdout.write(f"Relaying outbox tasks every {interval} s (batches of {batch}).")
+        self.stdout.flush()
+        outbox.relay_forever(interval, batch, should_stop=lambda: bool(stopping))
+        self.stdout.write("Outbox relay stopped.")
 
     def _retry(self, ids: list[int] | None) -> None:
         with transaction.atomic():

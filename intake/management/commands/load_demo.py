@@ -189,6 +189,9 @@ class Command(BaseCommand):
         align_claim_times(claims)
         staff = create_demo_staff_accounts()
         staff += [f"(desk) {line}" for line in stage_demo_claims()]  # verification.demo: claims in several states
+        from hotline.demo import load_demo_calls  # a waiting call, a recording to review, a logged call
+
+        staff += [f"(hotline) {line}" for line in load_demo_calls()]
         from publishing.demo import load_demo_verdicts  # published example verdicts on some rumours
 
         verdicts_added, verdicts_present, _missing = load_demo_verdicts()
