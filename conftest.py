@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 
-PURE_PACKAGES = ("vntext/", "claimmatch/")
+PURE_PACKAGES = ("vntext/", "claimmatch/", "hotline/speech/")
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,16 @@ Typical use from a background task::
 Each ``Candidate`` carries a fused ``score`` (probability-like, 0..1), ``reasons`` from
 {"same_link", "same_screenshot", "near_identical_text", "similar_meaning", "same_words"}
 and the per-signal scores. Thresholds and fusion weights live in ``MatchConfig``.
+
+Before a text-only auto-link, the numbers, dates and places of report and claim must agree
+(``claimmatch.agreement``): a candidate that differs carries a ``numbers_differ`` or
+``places_differ`` signal and is suggested, never linked.
+
+In a surge, the model is the bottleneck (tens of sentences per second on two cores), so a
+worker draining its queue uses the batch paths: ``query(..., cheap_only=True)`` and
+``settles`` decide which reports links and MinHash already settle; ``query_many`` /
+``embed_query_many`` embed the rest in one model call; ``add_many`` / ``embed_many`` and
+``set_vectors`` do the same for new claims.
 """
 
 from claimmatch.config import FusionWeights, MatchConfig

@@ -54,6 +54,13 @@ class MatchConfig:
     # Accented query words that match the same accented words in a claim score this much
     # extra, so "bán" (sell) and "bạn" (friend) stop looking alike once accents are typed.
     exact_token_boost: float = 0.5
+    # Adjacent folded syllables are indexed as one more term with this query weight (0 turns
+    # it off): Vietnamese words are mostly two syllables. BM25 ranks candidates; the fused
+    # score's ``coverage`` still reads single syllables only, so the fitted weights hold.
+    bigram_weight: float = 1.0
+    # Okapi BM25 term saturation and length normalisation (the usual defaults).
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
     # When to run the sentence model on a query: "always", "never", or "needed" (skip when
     # a near-identical claim already settles the question).
     embed_query: str = "needed"
@@ -64,5 +71,7 @@ class MatchConfig:
             raise ValueError("need 0 <= suggest_threshold <= autolink_threshold <= 1")
         if self.embed_query not in {"always", "never", "needed"}:
             raise ValueError("embed_query must be 'always', 'never' or 'needed'")
+        if self.bigram_weight < 0 or self.bm25_k1 <= 0 or not 0.0 <= self.bm25_b <= 1.0:
+            raise ValueError("need bigram_weight >= 0, bm25_k1 > 0 and 0 <= bm25_b <= 1")
         if self.shingle_size < 1 or self.minhash_perm < 16:
             raise ValueError("shingle_size >= 1 and minhash_perm >= 16 are required")

@@ -10,9 +10,28 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
+
+# Accented terms carry this prefix (see ``claimmatch.text_keys.EXACT_PREFIX``).
+_EXACT_PREFIX = "="
+
+
+def bigram_terms(tokens: Sequence[str]) -> list[str]:
+    """Adjacent folded syllables as one term ("sinh vien", "ca canh").
+
+    Most Vietnamese words are two syllables, so a syllable index alone scores "sinh viên"
+    (student) the same as "sinh" and "viên" scattered in unrelated words; a pair term puts
+    the word back. Tokens never contain a space, so the joined term cannot collide with a
+    syllable, and ``is_unigram`` can tell the two apart.
+    """
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def is_unigram(term: str) -> bool:
+    """A folded single syllable (not an accented ``=`` term, not a syllable pair)."""
+    return not term.startswith(_EXACT_PREFIX) and " " not in term
 
 
 class BM25Index:

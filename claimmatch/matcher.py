@@ -21,7 +21,7 @@ from claimmatch.decision import Decision, decide
 from claimmatch.dense import ClaimVectors
 from claimmatch.embedding import E5Embedder, Embedder
 from claimmatch.fusion import Candidate, text_score
-from claimmatch.lexical import BM25Index
+from claimmatch.lexical import BM25Index, bigram_terms, is_unigram
 from claimmatch.neardup import NearDupIndex
 from claimmatch.nontext import LinkIndex, ScreenshotIndex
 from claimmatch.text_keys import TextKeys, text_keys
@@ -50,7 +50,7 @@ class Matcher:
         self.config = config or MatchConfig()
         self.embedder: Embedder = embedder if embedder is not None else E5Embedder()
         self._lock = threading.RLock()
-        self._bm25 = BM25Index()
+        self._bm25 = BM25Index(self.config.bm25_k1, self.config.bm25_b)
         self._neardup = NearDupIndex(self.config.minhash_perm, self.config.lsh_threshold)
         self._vectors = ClaimVectors(self.embedder.dim)
         self._links = LinkIndex(self.config.max_claims_per_link)
@@ -324,11 +324,12 @@ class Matcher:
     def _prepare(self, text: str) -> _Query:
         keys = text_keys(text)
         terms = self._query_terms(keys)
-        folded = {t: w for t, w in terms.items() if not t.startswith("=")}
+        folded = {t: w for t, w in terms.items() if is_unigram(t)}
         return _Query(keys, terms, folded, self._signature(keys))
 
     def _doc_terms(self, keys: TextKeys) -> list[str]:
-        return list(keys.folded_tokens) + list(keys.exact_tokens)
+        pairs = bigram_terms(keys.folded_tokens) if self.config.bigram_weight else []
+        return list(keys.folded_tokens) + list(keys.exact_tokens) + pairs
 
     def _query_terms(self, keys: TextKeys) -> dict[str, float]:
         terms: dict[str, float] = {}
@@ -336,6 +337,9 @@ class Matcher:
             terms[t] = terms.get(t, 0.0) + 1.0
         for t in keys.exact_tokens:
             terms[t] = terms.get(t, 0.0) + self.config.exact_token_boost
+        if self.config.bigram_weight:
+            for t in bigram_terms(keys.folded_tokens):
+                terms[t] = terms.get(t, 0.0) + self.config.bigram_weight
         return terms
 
     def _signature(self, keys: TextKeys):

@@ -242,6 +242,7 @@ WEBHOOK_DOCS: dict[str, Any] = {
              url_name="api_hotline_call")
 def hotline_call(request: HttpRequest):  # noqa: ANN201
     try:
+        signing.precheck(request.headers)  # unsigned or stale: refused before the body is read
         raw = _read_raw(request)
         signature = signing.verify(request.headers, raw)
         data, upload = _parse(request, raw)

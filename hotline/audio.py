@@ -21,3 +21,18 @@ def looks_like_audio(head: bytes) -> bool:
     if head[4:8] == b"ftyp":  # MP4 family (M4A)
         return True
     return len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0  # MPEG audio frame sync
+
+
+def audio_content_type(head: bytes) -> str:
+    """The media type to serve a stored recording with (browsers play what they recognise)."""
+    if head.startswith(b"RIFF"):
+        return "audio/wav"
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"fLaC"):
+        return "audio/flac"
+    if head.startswith(b"ID3") or (len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0):
+        return "audio/mpeg"
+    if head[4:8] == b"ftyp":
+        return "audio/mp4"
+    return "application/octet-stream"

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import HotlineCall
 
 MAX_LOOKUP_TEXT = 10_000
 
 
+# A call announced longer ago than this is no longer on the line: it leaves the console's
+# list (it stays in the call list, marked pending, until the retention purge).
+PENDING_WINDOW = timedelta(hours=2)
+
+
 def pending_calls() -> QuerySet[HotlineCall]:
-    """Live calls the PBX announced that no operator has logged yet (newest first)."""
-    return HotlineCall.objects.filter(report__isnull=True, from_recording=False).select_related("taken_by")[:50]
+    """Live calls the PBX announced recently that no operator has logged yet (newest first)."""
+    since = timezone.now() - PENDING_WINDOW
+    return HotlineCall.objects.filter(report__isnull=True, from_recording=False,
+                                      received_at__gte=since).select_related("taken_by")[:50]
 
 
 def review_calls(*, reviewed: bool = False) -> QuerySet[HotlineCall]:

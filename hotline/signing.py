@@ -69,14 +69,9 @@ def _digest(secret: str, timestamp: str, body: bytes | IO[bytes]) -> str:
     return mac.hexdigest()
 
 
-def verify(headers: dict[str, str] | object, body: bytes | IO[bytes], *, now: float | None = None) -> str:
-    """The matching signature of a correctly signed, fresh request; SignatureProblem otherwise.
-
-    Does not record the signature: call `remember` once the request is accepted, in the
-    same transaction as its effect.
-    """
-    secret = settings.HOTLINE_WEBHOOK_SECRET
-    if not secret:
+def precheck(headers: dict[str, str] | object, *, now: float | None = None) -> None:
+    """Refuse at once (before the body is read) what cannot be a fresh signed request."""
+    if not settings.HOTLINE_WEBHOOK_SECRET:
         raise SignatureProblem("webhook_disabled", 503)
     raw_ts = (headers.get(TIMESTAMP_HEADER) or "").strip()  # type: ignore[union-attr]
     raw_sig = (headers.get(SIGNATURE_HEADER) or "").strip()  # type: ignore[union-attr]
@@ -87,6 +82,22 @@ def verify(headers: dict[str, str] | object, body: bytes | IO[bytes], *, now: fl
     now = time.time() if now is None else now
     if abs(now - int(raw_ts)) > settings.HOTLINE_WEBHOOK_TOLERANCE_SECONDS:
         raise SignatureProblem("timestamp_out_of_window")
+    if not _candidates(raw_sig):
+        raise SignatureProblem("invalid_signature")
+
+
+def verify(headers: dict[str, str] | object, body: bytes | IO[bytes], *, now: float | None = None) -> str:
+    """The matching signature of a correctly signed, fresh request; SignatureProblem otherwise.
+
+    Does not record the signature: call `remember` once the request is accepted, in the
+    same transaction as its effect.
+    """
+    precheck(headers, now=now)
+    secret = settings.HOTLINE_WEBHOOK_SECRET
+    if not secret:
+        raise SignatureProblem("webhook_disabled", 503)
+    raw_ts = (headers.get(TIMESTAMP_HEADER) or "").strip()  # type: ignore[union-attr]
+    raw_sig = (headers.get(SIGNATURE_HEADER) or "").strip()  # type: ignore[union-attr]
     expected = _digest(secret, raw_ts, body)
     for candidate in _candidates(raw_sig):
         if hmac.compare_digest(candidate, expected):

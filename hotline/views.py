@@ -24,6 +24,7 @@ from core.staff_forms import RevealForm
 from intake.forms import province_names
 
 from . import selectors, services
+from .audio import audio_content_type
 from .forms import ConsoleForm, ReviewForm
 from .models import HotlineCall, TranscriptState
 
@@ -75,13 +76,11 @@ def console(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("This call was already logged."))  # a second submit of the same call
         return redirect("hotline:console")
     form = ConsoleForm(request.POST)
-    found = selectors.lookup(request.POST.get("text", ""), request.POST.get("urls", ""))
-    if "lookup" in request.POST:
-        return _console(request, form, pending=pending, found=found)
-    if not form.is_valid():
-        return _console(request, form, pending=pending, found=found, status=400)
+    if "lookup" in request.POST or not form.is_valid():
+        found = selectors.lookup(request.POST.get("text", ""), request.POST.get("urls", ""))
+        return _console(request, form, pending=pending, found=found, status=200 if "lookup" in request.POST else 400)
     try:
-        call, report = services.log_call(form.cleaned_data, form.caller_number, request.user, pending=pending)
+        _call, report = services.log_call(form.cleaned_data, form.caller_number, request.user, pending=pending)
     except services.AlreadyLogged:
         messages.error(request, _("This call was already logged."))
         return redirect("hotline:console")
@@ -174,7 +173,10 @@ def recording(request: HttpRequest, pk: int) -> FileResponse:
     if not call.recording:
         raise Http404
     audit.record("hotline.recording_played", actor=request.user, obj=call)
-    return FileResponse(call.recording.open("rb"), content_type="audio/wav")
+    handle = call.recording.open("rb")
+    content_type = audio_content_type(handle.read(64))
+    handle.seek(0)
+    return FileResponse(handle, content_type=content_type)
 
 
 @require_POST

@@ -71,3 +71,43 @@ def test_empty_index_and_empty_query_give_no_hits():
     index.add(1, ["tin"])
     assert index.top({}, 3) == []
     assert index.score_of({"tin": 1.0}, [1, 99])[1] == 0.0
+
+
+def test_bigram_terms_join_adjacent_syllables_and_stay_apart_from_unigrams():
+    from claimmatch.lexical import bigram_terms, is_unigram
+
+    assert bigram_terms(["sinh", "vien", "bi", "lua"]) == ["sinh vien", "vien bi", "bi lua"]
+    assert bigram_terms(["mot"]) == [] and bigram_terms([]) == []
+    assert is_unigram("vien")
+    assert not is_unigram("sinh vien")
+    assert not is_unigram("=viên")
+
+
+def test_matcher_bigrams_rank_the_two_syllable_word_over_scattered_syllables():
+    from claimmatch import HashingEmbedder, MatchConfig, Matcher
+
+    texts = {
+        1: "sinh viên bị lừa mất tiền qua điện thoại",
+        2: "viên thuốc lạ gây sinh bệnh, mất tiền điện thoại",
+    }
+    scores = {}
+    for weight in (0.0, 1.0):
+        matcher = Matcher(MatchConfig(embed_query="never", bigram_weight=weight), HashingEmbedder())
+        for cid, text in texts.items():
+            matcher.add(cid, text)
+        q = matcher._prepare("sinh vien mat tien")
+        scores[weight] = dict(matcher._bm25.top(q.terms, 2))
+        # the fused score's coverage reads single syllables only, whatever the weight
+        assert all(" " not in t for t in q.folded_terms)
+    assert abs(scores[0.0][1] - scores[0.0][2]) < 0.2 * scores[0.0][1]
+    assert scores[1.0][1] > scores[1.0][2] * 1.3
+
+
+def test_config_rejects_bad_bm25_parameters():
+    import pytest
+
+    from claimmatch import MatchConfig
+
+    for bad in ({"bm25_k1": 0.0}, {"bm25_b": 1.5}, {"bigram_weight": -1.0}):
+        with pytest.raises(ValueError):
+            MatchConfig(**bad)

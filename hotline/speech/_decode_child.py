@@ -51,9 +51,10 @@ def decode(path: str, out_path: str, max_seconds: float) -> dict:
                         out.write(data)
                         written += chunk.samples
                     if written > limit:
+                        said = "gave no duration" if claimed is None else f"said {claimed:.1f} s"
                         return {"state": "too_long", "duration_s": written / RATE,
                                 "detail": f"more than {max_seconds:.0f} s of audio decoded "
-                                          f"(the header claimed {claimed if claimed is None else round(claimed, 1)} s); stopped"}
+                                          f"(the header {said}); stopped"}
                 for chunk in resampler.resample(None):
                     out.write(bytes(chunk.planes[0])[: chunk.samples * 2])
                     written += chunk.samples

@@ -11,8 +11,9 @@ treated as untrusted: it runs in a separate process (``_decode_child.py``) with
   ``max_seconds`` came out (headers can lie in both directions).
 
 Silence is found with an energy gate (a few numpy operations) and then, when faster-whisper
-is installed, its bundled Silero voice-activity model, so that line noise or music does not
-reach the recogniser (which would otherwise invent words).
+is installed, its bundled Silero voice-activity model (in a child process too), so that line
+noise or music does not reach the recogniser (which would otherwise invent words), and only
+the speech regions are transcribed.
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ import numpy as np
 
 SAMPLE_RATE = 16000
 _CHILD = Path(__file__).with_name("_decode_child.py")
+_VAD_CHILD = Path(__file__).with_name("_vad_child.py")
+_VAD_MEMORY = 4 << 30  # onnxruntime and CTranslate2 map large libraries; the audio is small
 
 DEFAULT_DECODE_TIMEOUT_S = 120.0
-DEFAULT_DECODE_MEMORY_MB = 1024
+DEFAULT_DECODE_MEMORY_MB = 512
 
 # Energy gate: 20 ms frames above -45 dBFS count as "sound". Telephone speech sits around
 # -30..-15 dBFS; digital silence and line hiss are far below.
 _FRAME = SAMPLE_RATE // 50
 _SOUND_DBFS = -45.0
-_MIN_SOUND_S = 0.25
+MIN_SOUND_S = 0.25
 _MIN_SPEECH_S = 0.3
 
 
@@ -72,7 +75,8 @@ def decode_audio(path: str | Path, *, max_seconds: float, timeout_s: float | Non
     """Decode ``path`` to 16 kHz mono float32 in a limited child process; never raises.
 
     ``timeout_s`` and ``memory_mb`` default to HOTLINE_DECODE_TIMEOUT (120 s) and
-    HOTLINE_DECODE_MEMORY_MB (1024 MiB of address space; PyAV and FFmpeg need ~150).
+    HOTLINE_DECODE_MEMORY_MB (512 MiB of address space; PyAV with FFmpeg maps ~150 MiB
+    of libraries, and decoding 600 s of audio fits well within the rest).
     """
     timeout_s = timeout_s if timeout_s is not None else _env_float(
         "HOTLINE_DECODE_TIMEOUT", DEFAULT_DECODE_TIMEOUT_S)
@@ -125,7 +129,9 @@ def _crash_detail(proc: subprocess.CompletedProcess, memory_mb: int) -> str:
         why = {9: "killed (CPU time limit)", 24: "CPU time limit", 25: "output size limit",
                11: "crashed (segmentation fault)"}.get(signal_no, f"killed by signal {signal_no}")
         return f"the decoder stopped: {why}"
-    if "MemoryError" in last or "Cannot allocate memory" in last or "bad_alloc" in last:
+    text = "\n".join(err[-5:])
+    if any(sign in text for sign in ("MemoryError", "Cannot allocate memory", "bad_alloc",
+                                     "failed to map segment")):
         return f"the decoder ran out of its {memory_mb} MiB memory limit"
     return f"the decoder failed (exit {proc.returncode}): {last}"
 
@@ -136,7 +142,7 @@ def regular_file_problem(path: Path) -> tuple[str, str] | None:
         info = path.stat()
     except FileNotFoundError:
         return "failed", "the recording file does not exist"
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the path
         return "failed", f"the recording file cannot be read: {error}"
     if not stat.S_ISREG(info.st_mode):
         return "not_audio", "not a regular file"
@@ -156,22 +162,47 @@ def sound_seconds(samples: np.ndarray) -> float:
     return float(np.count_nonzero(dbfs > _SOUND_DBFS)) * _FRAME / SAMPLE_RATE
 
 
-def speech_seconds(samples: np.ndarray) -> float | None:
-    """Seconds of speech by the Silero VAD shipped with faster-whisper; None if unavailable."""
-    try:
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-    except ImportError:
+def speech_spans(samples: np.ndarray, *, timeout_s: float | None = None) -> list[tuple[int, int]] | None:
+    """Speech regions (sample offsets) by the Silero VAD; None when faster-whisper is missing.
+
+    Runs in a child process (see ``_vad_child.py`` for why), under a timeout and a memory
+    limit like the decoder. A failure of the detector is reported as None (no verdict), so
+    the recording still reaches the engine rather than being dropped as silence.
+    """
+    timeout_s = timeout_s if timeout_s is not None else _env_float(
+        "HOTLINE_DECODE_TIMEOUT", DEFAULT_DECODE_TIMEOUT_S)
+    with tempfile.TemporaryDirectory(prefix="tingia-vad-") as tmp:
+        pcm = Path(tmp) / "pcm.s16"
+        np.clip(samples * 32768.0, -32768, 32767).astype("<i2").tofile(pcm)
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-I", str(_VAD_CHILD), str(pcm)], stdin=subprocess.DEVNULL,
+                capture_output=True, timeout=timeout_s,
+                preexec_fn=_limits(_VAD_MEMORY, max(1, int(timeout_s) + 1), 1 << 20),
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
+                     "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"},
+            )
+        except (subprocess.TimeoutExpired, OSError):
+            return None
+    report = _last_json_line(proc.stdout)
+    if proc.returncode != 0 or report is None or not report.get("available"):
         return None
-    spans = get_speech_timestamps(samples, VadOptions(min_speech_duration_ms=250))
-    return sum(span["end"] - span["start"] for span in spans) / SAMPLE_RATE
+    return [(int(start), int(end)) for start, end in report["spans"]]
 
 
-def silence_reason(samples: np.ndarray) -> str | None:
+def speech_only(samples: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """The speech regions joined end to end (what faster-whisper's own VAD filter does)."""
+    return np.concatenate([samples[start:end] for start, end in spans]) if spans else samples[:0]
+
+
+def silence_reason(samples: np.ndarray, spans: list[tuple[int, int]] | None) -> str | None:
     """Why the audio holds no speech, or None when it may hold some."""
     loud = sound_seconds(samples)
-    if loud < _MIN_SOUND_S:
+    if loud < MIN_SOUND_S:
         return f"silence: only {loud:.2f} s above {_SOUND_DBFS:.0f} dBFS"
-    speech = speech_seconds(samples)
-    if speech is not None and speech < _MIN_SPEECH_S:
-        return f"no speech found ({loud:.1f} s of sound, {speech:.2f} s of speech by voice-activity detection)"
+    if spans is not None:
+        speech = sum(end - start for start, end in spans) / SAMPLE_RATE
+        if speech < _MIN_SPEECH_S:
+            return (f"no speech found ({loud:.1f} s of sound, {speech:.2f} s of speech by "
+                    "voice-activity detection)")
     return None

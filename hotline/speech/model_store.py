@@ -42,19 +42,24 @@ def _data_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
+def _is_ready(target: Path) -> bool:
+    """Verified once (the marker) and still whole (a cheap size check on every start)."""
+    marker, model = target / "VERIFIED", target / "model.bin"
+    return (marker.is_file() and marker.read_text().strip() == MODEL_SHA256
+            and model.is_file() and model.stat().st_size == MODEL_SIZE)
+
+
 def packaged_model_dir() -> Path:
     """Return a folder holding the assembled, verified model (assembling it the first time)."""
     target = cache_root() / f"whisper-base-{MODEL_SHA256[:12]}"
-    marker = target / "VERIFIED"
-    if marker.is_file() and marker.read_text().strip() == MODEL_SHA256 \
-            and (target / "model.bin").stat().st_size == MODEL_SIZE:
+    if _is_ready(target):
         return target
     first, second = (_data_dir(package) for package in _PARTS)
     from filelock import FileLock
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
-        if marker.is_file() and marker.read_text().strip() == MODEL_SHA256:
+        if _is_ready(target):
             return target  # another process assembled it while we waited
         work = target.with_name(target.name + ".partial")
         shutil.rmtree(work, ignore_errors=True)

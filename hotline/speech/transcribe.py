@@ -27,8 +27,8 @@ def transcribe_file(path: str | Path, *, max_seconds: float = 600, engine: str |
     """Transcribe one recording; bad audio gives a state, never an exception.
 
     The file is decoded in a limited child process (see hotline.speech.audio), checked for
-    silence, then handed to the engine (loaded once per process). The text is a draft that
-    an operator corrects.
+    silence and cut to its speech regions by voice-activity detection, then handed to the
+    engine (loaded once per process). The text is a draft that an operator corrects.
     """
     name, model_label = _engine_label(engine, model_path)
     path = Path(path)
@@ -45,12 +45,14 @@ def transcribe_file(path: str | Path, *, max_seconds: float = 600, engine: str |
     if decoded.state != "ok":
         return result(decoded.state, decoded.detail, decoded.duration_s)
     samples = decoded.samples
-    reason = audio.silence_reason(samples)
+    spans = audio.speech_spans(samples) if audio.sound_seconds(samples) >= audio.MIN_SOUND_S else None
+    reason = audio.silence_reason(samples, spans)
     if reason:
         return result(SILENCE, reason, decoded.duration_s)
+    speech = audio.speech_only(samples, spans) if spans is not None else samples
     try:
         speech_engine = get_engine(name, model_path)
-        text = speech_engine.transcribe(samples, audio.SAMPLE_RATE)
+        text = speech_engine.transcribe(speech, audio.SAMPLE_RATE)
     except EngineUnavailable as error:
         return result(FAILED, str(error), decoded.duration_s)
     except Exception as error:  # an engine crash must not lose the call record

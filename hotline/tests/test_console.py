@@ -309,3 +309,16 @@ def _upload(content: bytes):  # noqa: ANN202
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("call.wav", content, content_type="audio/wav")
+
+
+def test_calls_no_longer_on_the_line_leave_the_console(client, staff_client, operator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    send(client, json_body(call_id="old-1", caller_number="0911111222"))
+    send(client, json_body(call_id="new-1", caller_number="0933333444"))
+    HotlineCall.objects.filter(external_id="old-1").update(received_at=timezone.now() - timedelta(hours=3))
+    page = staff_client(operator).get("/staff/hotline/").content.decode()
+    assert "*******444" in page and "*******222" not in page
+    assert "*******222" in staff_client(operator).get("/staff/hotline/calls/").content.decode()

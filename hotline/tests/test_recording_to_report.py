@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -98,7 +99,7 @@ def test_a_signed_recording_becomes_a_report_with_a_transcript_draft(client, rec
     assert report.channel == "hotline" and report.text == call.transcript  # the draft is the report text
     assert report.claim is not None and call.needs_review  # matched, queued, and listed for review
     with django_capture_on_commit_callbacks(execute=True):
-        again = send(client, event)  # the PBX sends the same event again (signed afresh)
+        again = send(client, event, ts=int(time.time()) + 1)  # the PBX sends the same event again, signed afresh
     assert again.status_code == 200 and again.json()["duplicate"] is True
     assert again.json()["report_code"] == first.json()["report_code"]
     assert Report.objects.count() == 1 and HotlineCall.objects.count() == 1

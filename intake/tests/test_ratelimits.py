@@ -273,3 +273,21 @@ def test_on_redis_an_unreachable_server_refuses_briefly(web, settings, small_rat
     assert_api_error(response, 429, "rate_limited")
     assert response["Retry-After"] == "60"
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_database_cache_a_count_is_one_write_transaction(web):
+    from django.core.cache import caches
+    from django.test.utils import CaptureQueriesContext
+
+    from intake.ratelimits import count
+
+    if not isinstance(caches["default"], DatabaseCache):
+        pytest.skip("CACHE_URL selects another cache")
+    request = web.get("/").wsgi_request
+    assert not count(request, "test.db", "subject-db", "2/h").limited  # the add
+    with CaptureQueriesContext(connection) as queries:
+        assert not count(request, "test.db", "subject-db", "2/h").limited  # add fails, then incr
+    begins = [q["sql"] for q in queries.captured_queries if q["sql"].upper().startswith("BEGIN")]
+    assert len(begins) == 1, [q["sql"] for q in queries.captured_queries]
+    assert count(request, "test.db", "subject-db", "2/h").limited
