@@ -130,11 +130,12 @@ class Retriever:
         self.bm25 = {f: BM25Index() for f in (*FIELDS, "all")}
         self.bm25_plain = BM25Index()  # single words only: the baseline without pairs
         for i, v in enumerate(vclaims):
+            words = {f: list(text_keys(field_text(v, f)).folded_tokens) for f in FIELDS}
             for f in FIELDS:
-                self.bm25[f].add(i, doc_terms(field_text(v, f), True))
-            joined = " ".join(field_text(v, f) for f in FIELDS)
-            self.bm25["all"].add(i, doc_terms(joined, True))
-            self.bm25_plain.add(i, doc_terms(joined, False))
+                self.bm25[f].add(i, words[f] + bigram_terms(words[f]))
+            joined = [w for f in FIELDS for w in words[f]]
+            self.bm25["all"].add(i, joined + [p for f in FIELDS for p in bigram_terms(words[f])])
+            self.bm25_plain.add(i, joined)
         self.vectors = {
             f: cached_embeddings(
                 embedder.name,

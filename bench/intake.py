@@ -6,10 +6,13 @@ and wrk (bench/intake_wrk.lua) sending POST /api/v1/reports with a partner key, 
 Vietnamese bodies built from the shared data sets (citizen-style reports, pasted article
 snippets, links, some contact details), one request in four with an Idempotency-Key.
 
-What one acknowledged report costs the server: key lookup, rate-limit count in the cache,
-validation by ReportForm, the report + links (+ contact, + idempotency record) + outbox
-row in one transaction committed before the answer, then, on commit, the outbox task
-handed to the broker. No Celery worker runs: matching is not part of this figure.
+What one acknowledged report costs the server: key check (remembered for a few seconds),
+rate-limit count in the cache, validation by ReportForm, the report + links (+ contact,
++ idempotency record) + outbox row in one transaction committed before the answer. The
+outbox row is published to the broker by `manage.py outbox relay` (TINGIA_OUTBOX_PUBLISH=relay,
+the production setting; its CPU is counted, and the run waits until it has published every
+row), or with --publish commit by the web request after its commit. No Celery worker runs:
+matching is not part of this figure.
 
 Two shapes, each on a fresh database that is removed afterwards:
 - sqlite: the embedded default (SQLite in WAL with synchronous=FULL, database cache for

@@ -24,6 +24,9 @@ The dataset (rows, vectors, folded text) is built once and cached as a SQLite fi
 
 Run: .venv/bin/python bench/public_read.py                   (about 6 minutes once cached)
      .venv/bin/python bench/public_read.py --rate 20 --seconds 30 --verdicts 10000
+     .venv/bin/python bench/public_read.py --embedder hashing --cache-url redis://127.0.0.1:6379/9
+Servers listen on ports 18200-18299. Besides latency, each run reports the server's CPU time
+per request (the gunicorn process group's), which does not depend on the machine's load.
 The last line printed is one JSON object with the figures.
 """
 

@@ -21,17 +21,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from _data import load_mds
-from _embed import form_vectors, written_form_vectors
-from sklearn.model_selection import GroupKFold
 
-import vntext
-from claimmatch import E5Embedder, MatchConfig, Matcher
-from claimmatch.fusion import fit_logistic
+os.environ.setdefault("TINGIA_CACHE", str(Path(__file__).resolve().parent.parent / "var" / "cache"))
+
+from _data import load_mds  # noqa: E402
+from _embed import form_vectors, written_form_vectors  # noqa: E402
+from sklearn.model_selection import GroupKFold  # noqa: E402
+
+import vntext  # noqa: E402
+from claimmatch import E5Embedder, MatchConfig, Matcher  # noqa: E402
+from claimmatch.fusion import fit_logistic  # noqa: E402
 
 QUERY_CHARS = 600
 K = 60
@@ -57,10 +62,17 @@ def average_precision(ranked: list[int], relevant: set[int]) -> float:
     return total / len(relevant)
 
 
-def features(cands, self_id: int):
+FEATURES = ("semantic", "coverage", "near_dup", "bm25", "bm25_rank", "semantic_rank",
+            "semantic_gap", "bm25_long")
+LEXICAL = [1, 2, 3, 4, 7]  # no semantic columns: for queries whose vectors are not computed
+
+
+def features(cands, self_id: int, long_bm25: dict[int, float]):
+    """Candidate ids and feature rows (columns named in FEATURES) for one query."""
     cands = [c for c in cands if c.claim_id != self_id]
     bm = [c.signals.get("bm25", 0.0) for c in cands]
     top_bm = max(bm, default=0.0) or 1.0
+    top_long = max(long_bm25.values(), default=0.0) or 1.0
     sem = [c.signals.get("semantic", 0.0) for c in cands]
     rank_bm = {i: r for r, i in enumerate(np.argsort(-np.array(bm)), 1)} if cands else {}
     rank_sem = {i: r for r, i in enumerate(np.argsort(-np.array(sem)), 1)} if cands else {}
@@ -73,20 +85,31 @@ def features(cands, self_id: int):
             1.0 / rank_bm[i],
             1.0 / rank_sem[i],
             sem[i] - max(sem),
+            long_bm25.get(c.claim_id, 0.0) / top_long,
         ]
         for i, c in enumerate(cands)
     ]
-    return [c.claim_id for c in cands], np.array(rows).reshape(len(cands), 7), cands
+    return [c.claim_id for c in cands], np.array(rows).reshape(len(cands), len(FEATURES)), cands
 
 
 def by_fused_score(rows, cands) -> np.ndarray:
     return np.argsort(-np.array([c.score for c in cands]), kind="stable")
 
 
-def rankings(matcher, docs, queries, qvecs):
+def rankings(matcher, long_matcher, queries, qvecs):
+    """Per query: the matcher's candidates (self removed) with features.
+
+    ``long_matcher`` is a lexical-only matcher whose BM25 uses long-document settings
+    (k1 = 2.0, b = 0.9): news articles are long and repeat their key words, unlike claims;
+    its score is one more feature, weighted by the cross-validated combiner."""
     out = []
     for i, (q, qv) in enumerate(zip(queries, qvecs, strict=True)):
-        out.append(features(matcher.query(q, k=K, query_vectors=qv), i))
+        cands = matcher.query(q, k=K, query_vectors=qv)
+        ids = [c.claim_id for c in cands]
+        extra = long_matcher.query(q, k=K)
+        long_bm25 = {c.claim_id: c.signals.get("bm25", 0.0) for c in extra}
+        missing = [c for c in extra if c.claim_id not in set(ids)]
+        out.append(features(cands + missing, i, long_bm25))
     return out
 
 
@@ -97,6 +120,30 @@ def evaluate(per_query, gold, order_fn) -> dict[str, float]:
         aps.append(average_precision(ranked, g))
         r5.append(len(set(ranked[:5]) & g) / len(g))
     return {"map": round(float(np.mean(aps)), 4), "recall_at_5": round(float(np.mean(r5)), 4)}
+
+
+def cross_validated(per_query, gold, clusters, columns) -> dict[str, dict[str, float]]:
+    """Logistic combiner over ``columns``: 5 folds grouped by cluster (no story is both
+    fitted and scored), fitted on the same kind of query (accented or stripped) it scores."""
+    fold_scores = []
+    for tr, te in GroupKFold(5).split(np.arange(len(gold)), groups=clusters):
+        x = np.concatenate([per_query[i][1][:, columns] for i in tr])
+        y = np.concatenate([[1 if d in gold[i] else 0 for d in per_query[i][0]] for i in tr])
+        bias, coef = fit_logistic(x, y, c=1.0)
+        fold_scores.append(
+            evaluate(
+                [per_query[i] for i in te],
+                [gold[i] for i in te],
+                lambda r, c, b=bias, w=coef: np.argsort(-(r[:, columns] @ w + b), kind="stable"),
+            )
+        )
+    return {
+        k: {
+            "mean": round(float(np.mean([f[k] for f in fold_scores])), 4),
+            "std": round(float(np.std([f[k] for f in fold_scores])), 4),
+        }
+        for k in ("map", "recall_at_5")
+    }
 
 
 def main() -> None:
@@ -113,6 +160,9 @@ def main() -> None:
     ]
     mode = "never" if args.no_model else "always"
     matcher = Matcher(MatchConfig(retrieve_k=K, embed_query=mode), embedder)
+    long_matcher = Matcher(
+        MatchConfig(retrieve_k=K, embed_query="never", bm25_k1=2.0, bm25_b=0.9), embedder
+    )
     t0 = time.time()
     heads = [head_text(d) for d in docs]
     if args.no_model:
@@ -121,6 +171,7 @@ def main() -> None:
         vectors = form_vectors(embedder, "mds-heads", heads, is_query=False)
     for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
         matcher.add(i, text, vectors=vec)
+        long_matcher.add(i, text, vectors=None)
     print(f"indexed {len(docs)} docs in {time.time() - t0:.0f}s", file=sys.stderr)
 
     variants = {
@@ -129,49 +180,36 @@ def main() -> None:
     }
     per_variant = {}
     for name, queries in variants.items():
-        if args.no_model:
+        # Stripped queries are not embedded: e5 reads a 600-character text without accents
+        # poorly (MAP 0.46 in an earlier run) and the model time is the scarce resource.
+        if args.no_model or name == "stripped":
             qvecs = [None] * len(queries)
         else:
             qvecs = written_form_vectors(embedder, f"mds-q-{name}", queries, is_query=True)
         t1 = time.time()
-        per_variant[name] = rankings(matcher, docs, queries, qvecs)
+        per_variant[name] = rankings(matcher, long_matcher, queries, qvecs)
         print(f"{name}: {(time.time() - t1) / len(docs) * 1000:.0f} ms/query", file=sys.stderr)
 
+    col = {name: i for i, name in enumerate(FEATURES)}
     results: dict[str, dict] = {}
     for name, per_query in per_variant.items():
+        has_sem = not args.no_model and name == "accented"
         res = {
-            "bm25": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, 3], kind="stable")),
-            "semantic": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, 0], kind="stable")),
+            "bm25": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, col["bm25"]], kind="stable")),
+            "bm25_long_doc": evaluate(
+                per_query, gold, lambda r, c: np.argsort(-r[:, col["bm25_long"]], kind="stable")
+            ),
             "fused_default": evaluate(per_query, gold, by_fused_score),
+            "learned_lexical": cross_validated(per_query, gold, clusters, LEXICAL),
         }
-        results[name] = res
-
-    # learned combiner: folds grouped by cluster, fitted on accented queries only
-    folds = []
-    idx = np.arange(len(docs))
-    for tr, te in GroupKFold(5).split(idx, groups=clusters):
-        acc = per_variant["accented"]
-        x = np.concatenate([acc[i][1] for i in tr])
-        y = np.concatenate([[1 if d in gold[i] else 0 for d in acc[i][0]] for i in tr])
-        bias, coef = fit_logistic(x, y, c=1.0)
-        folds.append((te, bias, coef))
-    for name, per_query in per_variant.items():
-        fold_scores = []
-        for te, bias, coef in folds:
-            fold_scores.append(
-                evaluate(
-                    [per_query[i] for i in te],
-                    [gold[i] for i in te],
-                    lambda r, c, b=bias, w=coef: np.argsort(-(r @ w + b), kind="stable"),
-                )
+        if has_sem:
+            res["semantic"] = evaluate(
+                per_query, gold, lambda r, c: np.argsort(-r[:, col["semantic"]], kind="stable")
             )
-        results[name]["learned"] = {
-            k: {
-                "mean": round(float(np.mean([f[k] for f in fold_scores])), 4),
-                "std": round(float(np.std([f[k] for f in fold_scores])), 4),
-            }
-            for k in ("map", "recall_at_5")
-        }
+            res["learned"] = cross_validated(per_query, gold, clusters, list(range(len(FEATURES))))
+        else:
+            res["learned"] = res["learned_lexical"]
+        results[name] = res
     for name, res in results.items():
         print(f"{name}: {res}")
     print(

@@ -93,11 +93,14 @@ def _read_vnpara() -> list[tuple[int, str, str]]:
 def _hard_negative(text: str, rng: np.random.Generator) -> str | None:
     """The same statement about a different place, number or date: a different claim."""
     lowered = text.lower()
-    places = [p for p in PLACES if p in lowered]
+    # Whole words only: "huế" inside "thuế" is not the city (an earlier version changed
+    # "thuế" into "tcần thơ", a typo rather than another place).
+    found = {p: re.search(rf"(?<!\w){p}(?!\w)", lowered) for p in PLACES}
+    places = [p for p in PLACES if found[p]]
     if places and rng.random() < 0.5:
         old = places[0]
         new = rng.choice([p for p in PLACES if p != old])
-        start = lowered.index(old)
+        start = found[old].start()
         return text[:start] + str(new) + text[start + len(old):]
     date = DATE.search(text)
     if date and rng.random() < 0.5:
@@ -110,7 +113,7 @@ def _hard_negative(text: str, rng: np.random.Generator) -> str | None:
         return text[: number.start()] + str(changed) + text[number.end():]
     if places:
         old = places[0]
-        start = lowered.index(old)
+        start = found[old].start()
         return text[:start] + str(rng.choice([p for p in PLACES if p != old])) + text[start + len(old):]
     return None
 

@@ -17,16 +17,20 @@ Numbers spelled as words ("năm người") are not read.
 Agreement is lenient on omissions and strict on substitutions: details of one kind
 conflict only when each text has a detail of that kind the other lacks. A report that
 leaves the number out, or adds a province the claim did not name, still agrees; "10 người"
-against "20 người", or "Hà Nội" against "Đà Nẵng", does not.
+against "20 người", or "Hà Nội" against "Đà Nẵng", does not. Details are counted as
+multisets (the second "92" is "92#2"): a post that says "bà cụ 92 tuổi ... đã 92 tuổi" and
+a copy with only the first "92" changed to "132" disagree, although both mention 92.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
 
-from vntext.places import places_in_syllables
+from vntext.places import place_mentions
 
 _NUMBER_RE = regex.compile(r"\p{Nd}+(?:[.,]\p{Nd}+)*")
 
@@ -57,13 +61,23 @@ def _canonical_number(raw: str) -> str:
     return ".".join([whole, *parts[1:]])  # a version or code like 1.2.3
 
 
+def _occurrences(values: Iterable[str]) -> frozenset[str]:
+    """A multiset as a set: the n-th mention of ``v`` (n >= 2) becomes ``"v#n"``."""
+    seen: Counter[str] = Counter()
+    out = set()
+    for value in values:
+        seen[value] += 1
+        out.add(value if seen[value] == 1 else f"{value}#{seen[value]}")
+    return frozenset(out)
+
+
 def numbers_in(tokens: list[str] | tuple[str, ...]) -> frozenset[str]:
-    """Canonical numbers in word tokens (links already removed)."""
-    found: set[str] = set()
+    """Canonical numbers in word tokens (links already removed), repeats marked ``#n``."""
+    found: list[str] = []
     for token in tokens:
         if any(ch.isdigit() for ch in token):
-            found.update(_canonical_number(m) for m in _NUMBER_RE.findall(token))
-    return frozenset(found)
+            found.extend(_canonical_number(m) for m in _NUMBER_RE.findall(token))
+    return _occurrences(found)
 
 
 def details_of(syllables: list[str] | tuple[str, ...]) -> Details:
@@ -71,7 +85,7 @@ def details_of(syllables: list[str] | tuple[str, ...]) -> Details:
     place matching reads them)."""
     if not syllables:
         return NO_DETAILS
-    return Details(numbers_in(syllables), places_in_syllables(syllables))
+    return Details(numbers_in(syllables), _occurrences(place_mentions(syllables)))
 
 
 def _incompatible(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 
 from claimmatch.agreement import Details, conflicts
 from claimmatch.config import MatchConfig
-from claimmatch.decision import Decision, decide
+from claimmatch.decision import NON_TEXT_REASONS, Decision, decide
 from claimmatch.dense import ClaimVectors
 from claimmatch.embedding import E5Embedder, Embedder
 from claimmatch.fusion import Candidate, text_score
@@ -281,9 +281,11 @@ class Matcher:
 
         True when the text has no words to embed, when a claim is a near-identical copy
         (the model could not tell them apart any better: a copy that differs in a number or
-        a place stays a suggestion either way), or when ``decide`` already auto-links.
-        Only "this repeats claim X" can be settled cheaply; "this is new" cannot, because a
-        rewording shares few words with its claim.
+        a place stays a suggestion either way), or when ``decide`` auto-links on a shared
+        link or screenshot. Word overlap alone never settles: the lexical-only score links a
+        short report to any long claim that happens to contain most of its words (measured
+        in ``bench/surge.py``: it merged unrelated rumours into one long post), and "this is
+        new" is never settled cheaply, because a rewording shares few words with its claim.
         """
         keys = text_keys(text)
         if not keys.folded_tokens:
@@ -292,7 +294,8 @@ class Matcher:
             best_dup = max((c.signals.get("near_dup", 0.0) for c in candidates), default=0.0)
             if best_dup >= self.config.near_identical_jaccard:
                 return True
-        return self.decide(text, candidates).action == "link"
+        decision = self.decide(text, candidates)
+        return decision.action == "link" and bool(NON_TEXT_REASONS.intersection(decision.reasons))
 
     def set_vectors(self, claim_id: int, vectors: np.ndarray) -> bool:
         """Attach (or replace) the vectors of an indexed claim; False if it is not indexed.
@@ -360,7 +363,9 @@ class Matcher:
                 return False
         if cheap_first:
             cheap = self._finish(q, pool, None, k)
-            return decide(self.config, len(q.keys.folded_tokens), cheap).action != "link"
+            decision = decide(self.config, len(q.keys.folded_tokens), cheap)
+            return not (decision.action == "link"
+                        and NON_TEXT_REASONS.intersection(decision.reasons))
         return True
 
     def _score_pool(

@@ -18,6 +18,7 @@ the stamp's re-read interval in other processes); entries also expire:
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,7 @@ from django.middleware.csrf import get_token
 from . import freshness
 from .indexing import Stamp
 
+log = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "tingia-csrf-placeholder-7b1e4c"
 MAX_PAGES = int(os.environ.get("TINGIA_PAGE_CACHE_PAGES", "2000"))  # about 10 kB each
 MAX_AGE_SECONDS = 600
@@ -81,7 +83,7 @@ def serve(
         hit = None
         shared = shared_enabled()
         if shared:
-            stored = cache.get(shared_key(path, language, stamp))
+            stored = _shared_get(shared_key(path, language, stamp))
             if isinstance(stored, tuple) and len(stored) == 2:
                 hit = (now, *stored)
         if hit is None:
@@ -90,13 +92,29 @@ def serve(
                 return None
             hit = (now, *rendered)
             if shared:
-                cache.set(shared_key(path, language, stamp), tuple(rendered), SHARED_SECONDS)
+                _shared_set(shared_key(path, language, stamp), tuple(rendered))
         with _lock:
             _pages[key] = hit
             while len(_pages) > MAX_PAGES:
                 _pages.popitem(last=False)
     _at, status, html = hit
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), status=status)
+
+
+def _shared_get(key: str) -> object:
+    """A shared cache that is down costs a render, never an error page."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - e.g. Redis unreachable
+        log.warning("Shared page cache unreachable; rendering instead.", exc_info=True)
+        return None
+
+
+def _shared_set(key: str, value: tuple[int, str]) -> None:
+    try:
+        cache.set(key, value, SHARED_SECONDS)
+    except Exception:  # noqa: BLE001
+        log.warning("Shared page cache unreachable; page kept in this process only.", exc_info=True)
 
 
 def clear() -> None:

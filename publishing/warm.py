@@ -55,7 +55,11 @@ def _search_index() -> None:
 def _matcher() -> None:
     from verification.matching import get_matcher
 
-    get_matcher()
+    embedder = get_matcher().embedder
+    # A claim stored without vectors makes the matcher run the model here. Each worker must
+    # load its own: a native engine's threads do not survive a fork.
+    if getattr(embedder, "_model", None) is not None:
+        embedder._model = None  # noqa: SLF001 - E5Embedder reloads lazily on first use
 
 
 def freeze() -> None:

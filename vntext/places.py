@@ -131,8 +131,13 @@ def _agrees(typed: Sequence[str], name: tuple[str, ...]) -> bool:
 
 def places_in_syllables(syllables: Sequence[str]) -> frozenset[str]:
     """Place keys named in a sequence of lowercase, normalized syllables (no links)."""
+    return frozenset(place_mentions(syllables))
+
+
+def place_mentions(syllables: Sequence[str]) -> list[str]:
+    """Every mention of a place, in order (a place named twice is listed twice)."""
     folded = [_fold_syllable(s) for s in syllables]
-    found: set[str] = set()
+    found: list[str] = []
     i, n = 0, len(folded)
     while i < n:
         for size in range(min(_LONGEST, n - i), 0, -1):
@@ -142,12 +147,12 @@ def places_in_syllables(syllables: Sequence[str]) -> frozenset[str]:
             typed = syllables[i : i + size]
             key = next((k for accented, k in names if _agrees(typed, accented)), None)
             if key is not None:
-                found.add(key)
+                found.append(key)
                 i += size
                 break
         else:
             i += 1
-    return frozenset(found)
+    return found
 
 
 def find_places(text: str) -> frozenset[str]:

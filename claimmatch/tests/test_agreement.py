@@ -117,3 +117,17 @@ def test_same_link_still_links_despite_a_differing_number(matcher):
 def test_candidate_signals_name_the_differing_kind(matcher):
     top = matcher.query(RUMOUR.replace("Hà Nội", "Huế"))[0]
     assert top.signals.get("places_differ") == 1.0 and "numbers_differ" not in top.signals
+
+
+def test_a_repeated_number_changed_once_conflicts():
+    claim = "bà cụ 92 tuổi vẫn mang thai, trường hợp cụ bà dù đã 92 tuổi khiến bác sĩ kinh ngạc"
+    copy = claim.replace("92", "132", 1)
+    assert conflicts(details(copy), details(claim)) == ("numbers",)
+    # naming the number once where the claim names it twice is an omission, not a change
+    shorter = "bà cụ 92 tuổi vẫn mang thai khiến bác sĩ kinh ngạc"
+    assert conflicts(details(shorter), details(claim)) == ()
+
+
+def test_a_repeated_place_changed_once_conflicts():
+    claim = "Hà Nội ngập nặng, người dân Hà Nội đi lại bằng thuyền"
+    assert conflicts(details(claim.replace("Hà Nội", "Huế", 1)), details(claim)) == ("places",)

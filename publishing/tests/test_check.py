@@ -141,3 +141,23 @@ def test_checks_are_rate_limited_per_address_across_page_and_api(web, verdict):
     assert limited.json()["error"] == "rate_limited"
     page = web.post("/kiem-tra/", {"text": RUMOUR, "url": ""})
     assert page.status_code == 429
+
+
+def test_the_check_reads_a_fresh_matcher_without_querying_and_sees_this_process_changes_at_once(
+    django_assert_num_queries,
+):
+    from verification import matching
+    from verification.models import Claim
+
+    matching.reset_matcher()
+    matching.get_matcher()  # a full sync
+    with django_assert_num_queries(0):
+        matching.get_matcher(max_staleness=60)
+    claim = Claim.objects.create(
+        representative_text="Uống nước lá tía tô mỗi sáng làm sạch phổi của người hút thuốc lâu năm",
+        state=ClaimState.IN_VERIFICATION,
+    )  # saved by this process: the matcher is marked stale
+    with django_assert_num_queries(1):  # the "changed since" read
+        assert claim.pk in matching.get_matcher(max_staleness=60)
+    with django_assert_num_queries(0):
+        matching.get_matcher(max_staleness=60)

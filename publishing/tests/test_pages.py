@@ -287,3 +287,17 @@ def test_publish_correct_and_withdraw_reach_pages_in_the_shared_cache(web, setti
     newer = published_verdict("Kết luận mới nhất", "Tin đồn mới")  # a publication moves every page on
     assert web.get(newer.get_absolute_url()).status_code == 200
     assert web.get(url).status_code == 410
+
+
+def test_an_unreachable_shared_cache_costs_a_render_not_an_error_page(web, settings):
+    from publishing import page_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    settings.RATELIMIT_ENABLE = False
+    assert page_cache.shared_enabled()
+    verdict = published_verdict("Kết luận khi bộ nhớ đệm hỏng")
+    for _ in range(2):
+        response = web.get(verdict.get_absolute_url())
+        assert response.status_code == 200 and "Kết luận khi bộ nhớ đệm hỏng" in response.content.decode()
+        page_cache.clear()
