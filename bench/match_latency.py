@@ -366,6 +366,7 @@ def _pct(values, q: float) -> float:
 def measure(path: Path, queries: np.ndarray, truth: np.ndarray, ef_values, e2e: int = 0,
             mix: dict | None = None) -> dict:
     work = cache_dir() / "bench"
+    work.mkdir(parents=True, exist_ok=True)
     queries_path = work / f"queries-{os.getpid()}.npy"
     out_path = work / f"child-{os.getpid()}.json"
     np.save(queries_path, queries)

@@ -15,15 +15,21 @@ Run: .venv/bin/python bench/vi_report_to_debunk.py
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from _data import load_vafc_collection, load_vi_reports
-from _embed import form_vectors
 
-from claimmatch import E5Embedder, MatchConfig, Matcher
+os.environ.setdefault("TINGIA_CACHE", str(Path(__file__).resolve().parent.parent / "var" / "cache"))
+
+from _data import load_vafc_collection, load_vi_reports  # noqa: E402
+from _embed import form_vectors  # noqa: E402
+
+from claimmatch import E5Embedder, MatchConfig, Matcher  # noqa: E402
 
 LEAD_CHARS = 400
 
@@ -35,19 +41,30 @@ def lead(text: str) -> str:
     return text[:LEAD_CHARS].rsplit(" ", 1)[0]
 
 
-def run(variant: str, articles, reports, embedder) -> dict:
+def title(text: str) -> str:
+    """The headline: the crawler wrote ``title + ". " + sapo + ". " + body``."""
+    return text.split(". ", 1)[0].strip()
+
+
+def run(variant: str, articles, reports, embedder, vectors_from: str) -> dict:
     texts = [lead(a["text"]) if variant == "lead" else a["text"] for a in articles]
     config = MatchConfig()
     matcher = Matcher(config, embedder)
     # the model reads the lead in both variants: a verdict is embedded by its claim, while
     # the "full" variant lets BM25 and word coverage see the whole article
-    vectors = form_vectors(embedder, "vafc-lead", [lead(a["text"]) for a in articles], False)
+    rows = []
+    if "lead" in vectors_from:
+        rows.append(form_vectors(embedder, "vafc-lead", [lead(a["text"]) for a in articles], False))
+    if "title" in vectors_from:
+        rows.append(form_vectors(embedder, "vafc-title", [title(a["text"]) for a in articles], False))
+    vectors = [np.concatenate(per) for per in zip(*rows, strict=True)]
     for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
         matcher.add(i, text, vectors=vec)
     qvecs = form_vectors(embedder, "vi-reports", [r.text for r in reports], is_query=True)
     ids = [a["id"] for a in articles]
     rr, r1, r5, styles = [], [], [], {}
     x_suggested = d_linked = d_suggested = 0
+    x_max = 0.0
     t0 = time.time()
     for report, qv in zip(reports, qvecs, strict=True):
         cands = matcher.query(report.text, k=10, query_vectors=qv)
@@ -56,6 +73,7 @@ def run(variant: str, articles, reports, embedder) -> dict:
         if not report.relevant:
             x_suggested += decision.action != "new"
             top = cands[0].score if cands else 0.0
+            x_max = max(x_max, top)
             print(f"  {report.qid} no-debunk: {decision.action} top={top:.3f}", file=sys.stderr)
             continue
         rank = next((n for n, d in enumerate(ranked, 1) if d in report.relevant), None)
@@ -79,6 +97,8 @@ def run(variant: str, articles, reports, embedder) -> dict:
         "recall_at_1_by_style": {k: round(float(np.mean(v)), 4) for k, v in styles.items()},
         "no_debunk_suggested": int(x_suggested),
         "no_debunk_total": sum(1 for r in reports if not r.relevant),
+        "no_debunk_max_score": round(x_max, 4),
+        "suggest_threshold": config.suggest_threshold,
         "debunk_right_and_suggested_or_linked": int(d_suggested),
         "debunk_right_and_autolinked": int(d_linked),
         "debunk_total": len(rr),
@@ -87,14 +107,21 @@ def run(variant: str, articles, reports, embedder) -> dict:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--vectors", default="lead", choices=("lead", "title", "title+lead"),
+        help="which texts of each article are embedded (several = several rows, best wins)",
+    )
+    args = parser.parse_args()
     articles = load_vafc_collection()
     reports = load_vi_reports()
     embedder = E5Embedder()
-    results = {v: run(v, articles, reports, embedder) for v in ("lead", "full")}
+    results = {v: run(v, articles, reports, embedder, args.vectors) for v in ("lead", "full")}
     for v, res in results.items():
         print(f"{v}: {res}")
     main_result = dict(results["lead"])
     main_result["indexed_text"] = f"lead ({LEAD_CHARS} chars)"
+    main_result["vectors_of"] = args.vectors
     main_result["full_text_variant"] = results["full"]
     print(json.dumps(main_result))
 

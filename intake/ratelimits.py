@@ -71,6 +71,8 @@ def count(request: HttpRequest, group: str, subject: str, rate: str) -> RateDeci
     as it does for its own failures: refuse for a short while (the default), or let through.
     Either way the person gets an answer, not a server error.
     """
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return NOT_LIMITED  # before any transaction: on SQLite even an empty one takes the write lock
     try:
         cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
         if isinstance(cache, RedisCache):

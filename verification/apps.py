@@ -6,4 +6,4 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401 - registers the outbox handlers
+        from . import deletions, notifications  # noqa: F401 - register the tombstone signal, outbox handlers

@@ -5,6 +5,11 @@ the matcher's index is rebuilt from those (never by re-running the model) and th
 refreshed incrementally from claims changed since the last refresh. Matching tasks run
 on their own queue with one consumer, so one process owns the index that decides
 ("link" or "new") and two reports of one rumour cannot both create a claim.
+
+Deleted claims leave no row to read: a deletion writes a tombstone (DeletedClaim) in the
+deleting transaction, whichever process deletes, and each sync drops the tombstoned ids.
+Tombstones are kept TOMBSTONE_KEEP; a matcher whose last sync is older than that compares
+its ids with the claim table instead, so a long-idle process cannot miss a deletion.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from django.utils import timezone
 
 from claimmatch import E5Embedder, HashingEmbedder, Matcher, MatchConfig
 
-from .models import Claim, ClaimState
+from .deletions import TOMBSTONE_KEEP
+from .models import Claim, ClaimState, DeletedClaim
+from .placeholders import placeholder_labels
 
 _lock = threading.Lock()
 _matcher: Matcher | None = None
@@ -64,7 +71,10 @@ def index_claim(matcher: Matcher, claim: Claim) -> None:
         matcher.remove(claim.pk)
         return
     vectors = vectors_from_bytes(claim.embedding, matcher.embedder.dim)
-    matcher.add(claim.pk, claim.representative_text, claim.match_urls, claim.match_image_hashes, vectors)
+    # A label ("(screenshot)", "hotline recording, transcript pending") is not the claim's
+    # words: indexed as text it would make every such claim look like every other one.
+    text = "" if claim.representative_text in placeholder_labels() else claim.representative_text
+    matcher.add(claim.pk, text, claim.match_urls, claim.match_image_hashes, vectors)
 
 
 def get_matcher(max_staleness: float = 0.0) -> Matcher:
@@ -95,9 +105,25 @@ def get_matcher(max_staleness: float = 0.0) -> Matcher:
                 continue  # already indexed in this version: the margin re-read it
             index_claim(_matcher, claim)
             _indexed[claim.pk] = claim.updated_at
+        if since is not None:
+            _drop_deleted(_matcher, since, now)
         _synced_at = now
         _synced_mono = time.monotonic()
         return _matcher
+
+
+def _drop_deleted(matcher: Matcher, since: datetime, now: datetime) -> None:
+    """Remove from the index the claims deleted since `since` (by any process)."""
+    if since < now - TOMBSTONE_KEEP + SYNC_MARGIN:
+        # Tombstones this old may be pruned already: compare with the table itself (rare).
+        existing = set(Claim.objects.values_list("pk", flat=True))
+        gone = [pk for pk in _indexed if pk not in existing]
+    else:
+        gone = [pk for pk in DeletedClaim.objects.filter(deleted_at__gte=since)
+                .values_list("claim_id", flat=True) if pk in _indexed]
+    for pk in gone:
+        matcher.remove(pk)
+        _indexed.pop(pk, None)
 
 
 def mark_stale() -> None:

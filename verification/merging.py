@@ -25,6 +25,7 @@ from .actions import _locked, _refresh_matcher_after_commit, transition
 from .models import Claim, ClaimNote, ClaimState, DismissReason, EvidenceItem, Referral, TakedownRequest
 from .notifications import schedule_report_notification
 from .search import refresh_search_text
+from .placeholders import representative_text
 from .workflow import OPEN_STATES, IllegalTransition, published_verdict
 
 MAX_MATCH_KEYS = 50
@@ -112,7 +113,7 @@ def split(claim: Claim, report_ids: Iterable[int], actor: Any, *, expected_versi
             raise IllegalTransition(_("Leave at least one report on this claim (or dismiss it instead)."))
         moving = list(Report.objects.filter(pk__in=ids).order_by("received_at", "pk"))
         first = moving[0]
-        text = first.text.strip() or next((link.url for link in first.links.all()), "") or "(screenshot)"
+        text = representative_text(first, [link.url for link in first.links.all()])
         now = timezone.now()
         new = Claim.objects.create(
             representative_text=text, topic=first.topic or current.topic, state=ClaimState.NEW,

@@ -364,3 +364,19 @@ class Notification(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "verdict", "revision"],
                                                name="notification_once")]
+
+
+class DeletedClaim(models.Model):
+    """A tombstone: claim `claim_id` was deleted (in whatever process), so every matcher drops it.
+
+    Each process keeps its own in-memory matcher, synced from claims' updated_at; a deleted
+    row leaves nothing to read, so the deletion itself is written here, in the deleting
+    transaction. Old tombstones are pruned; a matcher that has not synced for longer than
+    they are kept compares its ids with the claim table instead (verification.matching).
+    """
+
+    claim_id = models.BigIntegerField()
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,7 @@ from intake.models import Report
 
 from .matching import get_matcher, vectors_to_bytes
 from .models import Claim, ClaimState
+from .placeholders import representative_text
 from .search import folded, with_report_text
 
 log = logging.getLogger(__name__)
@@ -24,14 +25,6 @@ def _report_inputs(report: Report) -> tuple[str, list[str], list[str]]:
     urls = [link.canonical_url or link.url for link in report.links.all()]
     hashes = [img.phash for img in report.images.all() if img.phash]
     return report.text, urls, hashes
-
-
-def _representative_text(report: Report, urls: list[str]) -> str:
-    if report.text.strip():
-        return report.text.strip()
-    if urls:
-        return urls[0]
-    return "(screenshot)"
 
 
 def match_report(report_id: int) -> Claim | None:
@@ -65,11 +58,11 @@ def match_report(report_id: int) -> Claim | None:
             return claim
     vectors = matcher.embed(text) if text.strip() else None
     claim = Claim.objects.create(
-        representative_text=_representative_text(report, urls), topic=report.topic,
+        representative_text=representative_text(report, urls), topic=report.topic,
         report_count=1, first_seen=report.received_at, last_seen=now,
         embedding=None if vectors is None else vectors_to_bytes(vectors),
         match_urls=urls, match_image_hashes=hashes,
-        search_text=f" {folded(_representative_text(report, urls))} ",
+        search_text=f" {folded(representative_text(report, urls))} ",
         suggestions=[{"claim_id": c.claim_id, "score": round(c.score, 4), "reasons": list(c.reasons)}
                      for c in decision.suggestions],
     )

@@ -138,3 +138,60 @@ def test_a_report_can_be_sent_with_the_keyboard_alone(browser):
     WebDriverWait(driver, 15).until(ec.staleness_of(old))
     assert browser.path.startswith("/theo-doi/")
     assert Report.objects.filter(text__startswith="Tin đồn gõ bằng bàn phím").exists()
+
+
+def test_hotline_operator_pages_have_no_serious_or_critical_violations(browser, live_server, settings):
+    """The operator console, the review list and a call page, signed in as an operator.
+
+    The pages carry what an operator really sees: a call waiting in the console, a recorded
+    call with its transcript draft (in the review list and on its call page, audio player
+    included), and the console's live look-up with a known verdict.
+    """
+    from django.core.files.base import ContentFile
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from core.roles import OPERATOR
+    from core.tests.staff_support import PASSWORD, make_staff
+    from hotline.models import HotlineCall, RecordingState, TranscriptState
+
+    settings.SITE_URL = live_server.url
+    browser.driver.set_script_timeout(60)
+    operator = make_staff("a11y.operator", OPERATOR)
+    verdict = published_verdict("Nước chanh nóng không chữa được ung thư",
+                                "Uống nước chanh nóng chữa khỏi ung thư giai đoạn cuối.")
+    HotlineCall.objects.create(source="telephony", external_id="a11y-pending", caller_number="0912345678")
+    report = Report.objects.create(channel="hotline", text="nước chanh nóng chữa ung thư")
+    recorded = HotlineCall(source="telephony", external_id="a11y-recorded", caller_number="0987654321",
+                           report=report, from_recording=True, recording_state=RecordingState.STORED,
+                           transcript_state=TranscriptState.DONE, transcript="nước chanh nóng chữa ung thư",
+                           audio_seconds=4.0)
+    recorded.recording.save("a11y.wav", ContentFile(b"RIFF\x24\x00\x00\x00WAVEfmt "), save=False)
+    recorded.save()
+    browser.sign_in(operator.username, PASSWORD)
+    pages = {
+        "console": "/staff/hotline/",
+        "review list": "/staff/hotline/review/",
+        "calls": "/staff/hotline/calls/",
+        "call": f"/staff/hotline/calls/{recorded.pk}/",
+    }
+    shows = {"console": "*******678", "review list": report.display_code,
+             "calls": "*******678", "call": "nước chanh nóng chữa ung thư"}
+    problems = {}
+    for width in (360, 1280):
+        browser.driver.set_window_size(width, 900)
+        for name, path in pages.items():
+            browser.visit(path)
+            browser.find("main")
+            assert browser.path == path and shows[name] in browser.text, f"{name}: {browser.path} {browser.text[:300]}"
+            blocking = [v for v in axe_violations(browser) if v.get("impact") in BLOCKING]
+            if blocking:
+                problems[f"{name} @ {width}px"] = describe(blocking)
+        # The console once its live look-up has found the published verdict.
+        browser.visit("/staff/hotline/")
+        browser.fill("text", "Uống nước chanh nóng chữa khỏi ung thư giai đoạn cuối")
+        WebDriverWait(browser.driver, 15).until(
+            lambda d: verdict.title in d.find_element("id", "lookup-results").text)
+        blocking = [v for v in axe_violations(browser) if v.get("impact") in BLOCKING]
+        if blocking:
+            problems[f"console with look-up @ {width}px"] = describe(blocking)
+    assert not problems, "\n\n".join(f"{page}:\n{text}" for page, text in problems.items())
