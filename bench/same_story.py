@@ -68,7 +68,7 @@ FEATURES = ("semantic", "coverage", "near_dup", "bm25", "bm25_rank", "semantic_r
             "semantic_gap")
 LEXICAL = [1, 2, 3, 4]  # no semantic columns: for queries whose vectors are not computed
 # BM25 settings tried; one is chosen per fold on the other folds' queries.
-BM25_GRID = tuple((k1, b) for k1 in (1.2, 1.6, 2.0, 2.5) for b in (0.75, 0.9))
+BM25_GRID = tuple((k1, b) for k1 in (1.2, 1.6, 2.0, 2.5, 3.0) for b in (0.75, 0.9))
 
 
 def features(cands, self_id: int):

