@@ -4,8 +4,8 @@ Pipeline (all CPU):
 
 1. Candidates: the top ``POOL_K`` fact-checks by e5-small cosine (the ``claimmatch``
    embedder: "query: " prefix on the tweet, "passage: " on the fact-check, unit vectors)
-   and the top ``POOL_K`` by ``claimmatch`` BM25 over all fields (folded words plus
-   word pairs, ``claimmatch.lexical.bigram_terms``).
+   and the top ``POOL_K`` by ``claimmatch`` BM25 over all fields (folded words; BM25
+   with word pairs, ``claimmatch.lexical.bigram_terms``, is a feature and a baseline).
 2. Features per candidate: cosine per embedded field and the best of them, its rank and
    gap to the query's best cosine; BM25 per field (vclaim / title / subtitle / all), raw
    and relative to the query's best, its rank; IDF-weighted word coverage; the gap between
@@ -154,16 +154,21 @@ class Retriever:
         best_cos = np.max(np.stack([cos[f] for f in self.dense_fields]), axis=0)
         dense_rank = np.argsort(-best_cos)[:200]
         per_field_rank = {f: np.argsort(-cos[f])[:100] for f in self.dense_fields}
-        bm_all = self.bm25["all"].top(qterms, 200)
-        bm_plain = self.bm25_plain.top(terms(qtext, False), 100)
-        pool = set(dense_rank[:POOL_K].tolist()) | {int(i) for i, _ in bm_all[:POOL_K]}
+        words = terms(qtext, False)
+        bm_all = self.bm25["all"].top(qterms, 100)
+        # English tweets: BM25 over single words ranks better than with word pairs (the
+        # pairs are kept as features); Vietnamese is the other way round (same_story.py)
+        bm_plain = self.bm25_plain.top(words, 200)
+        pool = set(dense_rank[:POOL_K].tolist()) | {int(i) for i, _ in bm_plain[:POOL_K]}
         ids = sorted(pool)
         bm = {f: np.array(self.bm25[f].score_of(qterms, ids)) for f in (*FIELDS, "all")}
+        plain = np.array(self.bm25_plain.score_of(words, ids))
+        top_plain = float(plain.max(initial=0.0)) or 1.0
         cover = self.bm25["all"].coverage_many(
             {t: w for t, w in qterms.items() if " " not in t}, ids
         )
         rank_dense = {int(d): r for r, d in enumerate(dense_rank, 1)}
-        rank_bm = {int(d): r for r, (d, _) in enumerate(bm_all, 1)}
+        rank_bm = {int(d): r for r, (d, _) in enumerate(bm_plain, 1)}
         top_cos = float(best_cos[dense_rank[0]])
         pool_cos = best_cos[ids]
         spread = float(np.std(pool_cos)) or 1.0
@@ -182,6 +187,7 @@ class Retriever:
                     *(float(cos[f][i]) for f in self.dense_fields),
                     *(bm[f][n] / top_bm[f] for f in (*FIELDS, "all")),
                     *(math.log1p(bm[f][n]) for f in (*FIELDS, "all")),
+                    plain[n] / top_plain,
                     cover[n],
                     1.0 / rank_bm.get(i, 300),
                     math.copysign(math.log1p(abs(gap)), gap) / 8.0,
@@ -204,8 +210,8 @@ def feature_groups(n_dense: int) -> dict[str, list[int]]:
     d0 = 4 + n_dense
     return {
         "dense": list(range(0, d0)),
-        "bm25": list(range(d0, d0 + 10)),
-        "date": [d0 + 10, d0 + 11, d0 + 12],
+        "bm25": list(range(d0, d0 + 11)),
+        "date": [d0 + 11, d0 + 12, d0 + 13],
     }
 
 

@@ -88,3 +88,59 @@ def _is_utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# --- A shorter middleware stack for partner reports ----------------------------------------------
+
+#: The one hot JSON endpoint served by the short stack (exact path, POST and everything else).
+API_FAST_PATHS = frozenset({"/api/v1/reports"})
+#: What that endpoint still goes through. Left out, because the endpoint never uses them:
+#: sessions, CSRF (django-ninja's views are CSRF-exempt and a partner key is no cookie),
+#: authentication and two-factor (`request.user` is never read; the key is checked by
+#: `intake.api_auth.PartnerKey`), the staff gate (only /staff/), messages, axes (no sign-in)
+#: and WhiteNoise (no static file lives under /api/). Kept: security headers, the size guard,
+#: the language of the JSON messages, CommonMiddleware and X-Frame-Options.
+API_MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+
+
+def _handler_with(middleware: tuple[str, ...] | list[str]) -> Callable:
+    """A WSGIHandler whose chain is built from `middleware` instead of settings.MIDDLEWARE.
+
+    Django builds the chain from the setting once, when the handler is made, so the setting
+    is swapped for that moment only (at import, before any request or thread).
+    """
+    from django.core.handlers.wsgi import WSGIHandler
+
+    original = settings.MIDDLEWARE
+    settings.MIDDLEWARE = list(middleware)
+    try:
+        return WSGIHandler()
+    finally:
+        settings.MIDDLEWARE = original
+
+
+def with_api_fast_path(site: Callable) -> Callable:
+    """Wrap the site's WSGI application: partner reports take the short middleware stack.
+
+    Profiled, the middleware the site needs (sessions, auth, OTP, staff gate, messages,
+    axes, CSRF) was about 6 % of the web process's CPU per report (docs/benchmarks.md).
+    Every other path, /staff/ and the rest of /api/ included, keeps the full stack.
+    """
+    for name in API_MIDDLEWARE:
+        if name not in settings.MIDDLEWARE:  # the short stack must stay a subset of the full one
+            raise RuntimeError(f"{name} is in API_MIDDLEWARE but not in settings.MIDDLEWARE")
+    api = _handler_with(API_MIDDLEWARE)
+
+    def application(environ: dict, start_response: Callable):  # noqa: ANN202 - WSGI
+        if environ.get("PATH_INFO") in API_FAST_PATHS:
+            return api(environ, start_response)
+        return site(environ, start_response)
+
+    application.api_handler = api  # type: ignore[attr-defined] - for tests
+    return application

@@ -174,7 +174,7 @@ def replace_report_text(call: HotlineCall, text: str, *, actor: Any = None, reas
         if not rematch:  # a claim staff already touched keeps the report: drop its "pending" label
             from verification.services import replace_placeholder_text
 
-            pass  # NEG
+            replace_placeholder_text(report)
         if rematch:
             outbox.schedule(PROCESS_REPORT, f"report:{report.pk}:hotline-text:{call.transcript_version}",
                             {"report_id": report.pk})

@@ -49,6 +49,11 @@ class FasterWhisperEngine:
             raise EngineUnavailable(
                 "faster-whisper is not installed (requirements/asr.txt)") from error
         if model_path:
+            # A folder only: faster-whisper would take any other string for a model hub name
+            # and try to download it.
+            if not os.path.isdir(model_path):
+                raise EngineUnavailable(
+                    f"cannot load the Whisper model at {model_path}: not a folder")
             path = model_path
             self.model = f"CTranslate2 Whisper at {model_path}"
         else:
@@ -61,7 +66,8 @@ class FasterWhisperEngine:
         try:
             # int8 weights: half the CPU time of float32 measured on this machine's CPU.
             self._model = WhisperModel(path, device="cpu", compute_type="int8",
-                                       cpu_threads=threads or default_threads(), num_workers=1)
+                                       cpu_threads=threads or default_threads(), num_workers=1,
+                                       local_files_only=True)
         except (RuntimeError, ValueError, OSError) as error:
             raise EngineUnavailable(f"cannot load the Whisper model at {path}: {error}") from error
 

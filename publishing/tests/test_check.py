@@ -157,7 +157,7 @@ def test_the_check_reads_a_fresh_matcher_without_querying_and_sees_this_process_
         representative_text="Uống nước lá tía tô mỗi sáng làm sạch phổi của người hút thuốc lâu năm",
         state=ClaimState.IN_VERIFICATION,
     )  # saved by this process: the matcher is marked stale
-    with django_assert_num_queries(1):  # the "changed since" read
+    with django_assert_num_queries(2):  # the "changed since" read and the "deleted since" (tombstones) read
         assert claim.pk in matching.get_matcher(max_staleness=60)
     with django_assert_num_queries(0):
         matching.get_matcher(max_staleness=60)
