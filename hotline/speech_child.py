@@ -3,11 +3,12 @@
 Two reasons to keep the speech engine out of the worker process:
 - a native crash in the engine (or the decoder) must not take the worker down: the child
   dies, the call is retried and, failing again, shown to operators as failed;
-- the Django process has loaded the matching engine's libraries, and CTranslate2 (the
-  faster-whisper runtime) crashed with a segmentation fault when `usearch` had been
-  imported before it (reproduced on 2026-11-23: `import usearch; import ctranslate2`, then
-  a transcription, exits with signal 11; the other import order works). The child imports
-  hotline.speech only, which imports no Django and no matching code.
+- native libraries that the Django process has loaded for matching do not mix well with
+  the speech stack: on 2026-11-23 `import usearch` followed by `import onnxruntime` (the
+  runtime of faster-whisper's voice-activity model) crashed in libstdc++ with signal 11.
+  hotline.speech now runs that model in a child of its own, but a fresh interpreter that
+  imports hotline.speech only (no Django, no matching code) keeps the worker out of reach of
+  the next such clash. The price is loading the model per call (about 2.6 s on this CPU).
 
 The child prints one JSON object (the TranscriptionResult's fields) on stdout.
 Run by hand: `python -m hotline.speech_child FILE [MAX_SECONDS]`.
