@@ -18,10 +18,15 @@ of (rumour, group) counts, never by enumerating the ~10^11 pairs.
 Grouping (the timed part) drives the engine's own decision code, ``claimmatch.Matcher``:
 reports are first collapsed to distinct (``vntext.search_key`` of the text, canonical link
 via ``claimmatch.links.canonical_url``) pairs, which is exactly the cache the engine needs
-(same key and link, same answer); each distinct pair then goes through ``Matcher.query`` +
-``Matcher.decide`` in arrival order, and a "new" (or "suggest", which waits for staff)
-becomes a new claim with ``Matcher.add``. The sentence model runs only where the engine
-asks for it (``embed_query="needed"``: not when a near-identical claim already settles it).
+(same key and link, same answer). The distinct pairs are then decided in arrival order,
+``--window`` at a time, as a matching worker drains a surge queue: cheap signals for each
+(``Matcher.query(cheap_only=True)``; ``Matcher.settles`` says whether a shared link or
+screenshot or a near-identical copy already settles it), ONE model call for the rest of the
+window (``embed_query_many``), ``query`` + ``decide`` for those; a "new" (or "suggest",
+which waits for staff) becomes a new claim at once with ``Matcher.add`` and its passage
+vectors are embedded for the whole window in one call (``embed_many`` + ``set_vectors``).
+The JSON says which embedder ran (``embedder``), how many texts the model saw and how long
+it took, and how long the process waited for a core (``group_cpu_wait_s``).
 """
 
 from __future__ import annotations

@@ -47,3 +47,12 @@ def test_i_and_y_spellings_of_one_syllable_share_a_key():
 
 def test_y_that_is_a_syllable_or_in_a_rhyme_stays():
     assert search_key("y tế, yêu, quyển, thúy, ý kiến") == "y te yeu quyen thuy y kien"
+
+
+def test_search_key_of_normalized_text_equals_search_key():
+    from vntext import normalize
+    from vntext.keys import search_key_of_normalized
+
+    for text in ("Hoà bình ko dc đâu https://Fb.com/Abc?x=1", "Thuý  kỹ\u00a0sư 500k",
+                 "NFD: Ha\u0300 No\u0323\u0302i", ""):
+        assert search_key_of_normalized(normalize(text)) == search_key(text)
