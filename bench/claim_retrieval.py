@@ -254,7 +254,9 @@ def cv(per_query, gold, columns, model: str, log=None) -> list[dict[str, float]]
             best, best_map = GBM_GRID[0], -1.0
             for params in GBM_GRID:
                 m = fit_gbm(ix, iy, params)
-                r = rank_with(per_query, inner[cut:], columns, lambda rows, m=m: m.predict_proba(rows)[:, 1])
+                r = rank_with(
+                    per_query, inner[cut:], columns, lambda rows, m=m: m.predict_proba(rows)[:, 1]
+                )
                 val = metrics(r, [gold[i] for i in inner[cut:]])["map_at_5"]
                 if val > best_map:
                     best, best_map = params, val
@@ -286,7 +288,9 @@ def rrf(rankings: list[list[int]], k: int = 60) -> list[int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dense-fields", default="vclaim", help="comma-separated, of " + ",".join(FIELDS))
+    parser.add_argument(
+        "--dense-fields", default="vclaim", help="comma-separated, of " + ",".join(FIELDS)
+    )
     parser.add_argument("--no-ablations", action="store_true", help="skip the per-group ablations")
     args = parser.parse_args()
     dense_fields = [f for f in args.dense_fields.split(",") if f]

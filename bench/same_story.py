@@ -7,12 +7,16 @@ first 600 body characters is a query (``Matcher.query``, its own article removed
 answers); the other members of its cluster are the relevant answers. The same is run with
 every query stripped of diacritics. Rankings compared:
 
-- ``bm25``: the matcher's BM25 signal alone (folded syllables + boosted accented ones);
+- ``bm25``: the matcher's BM25 signal alone (folded syllables, boosted accented ones, pairs);
 - ``semantic``: e5 cosine alone (best of accented/folded vectors);
 - ``fused_default``: the matcher's own score with the vnPara-fitted default weights;
 - ``learned``: a logistic combiner of the matcher's signals (semantic, coverage, MinHash,
   BM25 and ranks) fitted with 5-fold cross-validation grouped by cluster, so no story is
-  both trained and scored; the stripped queries reuse the models fitted on accented ones.
+  both trained and scored, fitted on the kind of query (accented or stripped) it scores;
+  stripped queries are not embedded (lexical columns only);
+- ``bm25_cv_k1_b``: BM25 alone with k1/b chosen per fold on the other folds (``BM25_GRID``).
+
+Vectors are cached under ``var/cache`` (``TINGIA_CACHE``) by model and text hash.
 
 Run: .venv/bin/python bench/same_story.py   (--no-model: lexical signals only)
 """
@@ -232,7 +236,9 @@ def main() -> None:
     for name, per_query in per_variant.items():
         has_sem = not args.no_model and name == "accented"
         res = {
-            "bm25": evaluate(per_query, gold, lambda r, c: np.argsort(-r[:, col["bm25"]], kind="stable")),
+            "bm25": evaluate(
+                per_query, gold, lambda r, c: np.argsort(-r[:, col["bm25"]], kind="stable")
+            ),
             "fused_default": evaluate(per_query, gold, by_fused_score),
             "learned_lexical": cross_validated(per_query, gold, clusters, LEXICAL),
         }

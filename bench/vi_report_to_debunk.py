@@ -10,6 +10,12 @@ Two ways to index an article are compared: its lead (title + sapo, what a publis
 verdict's claim text looks like) and its full text (the vectors are those of the lead in
 both cases: a verdict is embedded by its claim, whatever text the word index holds).
 
+``--vectors`` picks which texts of an article are embedded: ``lead`` (default), ``title``,
+or ``title+lead`` (several rows per article, the best row wins, as in ``ClaimVectors``).
+Vectors are cached under ``var/cache`` (``TINGIA_CACHE``) by model and text hash. The
+highest score a no-debunk rumour reaches is printed next to the suggest threshold, so a thin
+margin shows itself.
+
 Run: .venv/bin/python bench/vi_report_to_debunk.py
 """
 
@@ -56,7 +62,8 @@ def run(variant: str, articles, reports, embedder, vectors_from: str) -> dict:
     if "lead" in vectors_from:
         rows.append(form_vectors(embedder, "vafc-lead", [lead(a["text"]) for a in articles], False))
     if "title" in vectors_from:
-        rows.append(form_vectors(embedder, "vafc-title", [title(a["text"]) for a in articles], False))
+        titles = [title(a["text"]) for a in articles]
+        rows.append(form_vectors(embedder, "vafc-title", titles, False))
     vectors = [np.concatenate(per) for per in zip(*rows, strict=True)]
     for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
         matcher.add(i, text, vectors=vec)
