@@ -1,4 +1,6 @@
-"""BM25 over folded syllables, with accented syllables as a second, boosted vocabulary.
+"""BM25 over folded syllables, with accented syllables as a second, boosted vocabulary
+and pairs of adjacent folded syllables (``bigram_terms``, Vietnamese two-syllable words) as
+a third.
 
 Written here rather than taken from ``bm25s`` because claims arrive and leave one by one
 (the matcher must add and remove without rebuilding a whole sparse matrix), and because we
