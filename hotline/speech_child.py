@@ -20,26 +20,19 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
+
+# Light: the package's __init__ imports numpy and the engine table, never the engine itself.
+from hotline.speech.result import TranscriptionResult
 
 ROOT = Path(__file__).resolve().parent.parent
 # Model loading plus decoding; real-time factors on a CPU stay well under 1 (docs/benchmarks.md).
 OVERHEAD_SECONDS = 180
 
 
-@dataclass(frozen=True)
-class ChildResult:
-    state: str
-    text: str = ""
-    duration_s: float | None = None
-    engine: str = ""
-    model: str = ""
-    detail: str = ""
-
-
 def transcribe_in_child(path: str | Path, *, max_seconds: float = 600, engine: str | None = None,
-                        model_path: str | None = None) -> ChildResult:
+                        model_path: str | None = None) -> TranscriptionResult:
     """hotline.speech.transcribe_file's contract, run in a fresh interpreter; never raises for the audio."""
     command = [sys.executable, "-m", "hotline.speech_child", str(path), str(max_seconds),
                engine or "", model_path or ""]
@@ -48,17 +41,17 @@ def transcribe_in_child(path: str | Path, *, max_seconds: float = 600, engine: s
         done = subprocess.run(command, capture_output=True, timeout=max_seconds * 2 + OVERHEAD_SECONDS,
                               cwd=ROOT, env=env, check=False)
     except subprocess.TimeoutExpired:
-        return ChildResult("failed", detail="the speech engine did not finish in time", engine=engine or "")
+        return TranscriptionResult("failed", detail="the speech engine did not finish in time", engine=engine or "")
     if done.returncode != 0:
         reason = f"signal {-done.returncode}" if done.returncode < 0 else f"exit status {done.returncode}"
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        return ChildResult("failed", detail=f"the speech engine process died ({reason}) {tail[0]}"[:400],
+        return TranscriptionResult("failed", detail=f"the speech engine process died ({reason}) {tail[0]}"[:400],
                            engine=engine or "")
     try:
         data = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
-        return ChildResult(**{k: data.get(k) for k in ("state", "text", "duration_s", "engine", "model", "detail")})
+        return TranscriptionResult(**{k: data.get(k) for k in ("state", "text", "duration_s", "engine", "model", "detail")})
     except (ValueError, IndexError, TypeError):
-        return ChildResult("failed", detail="the speech engine answered something unreadable", engine=engine or "")
+        return TranscriptionResult("failed", detail="the speech engine answered something unreadable", engine=engine or "")
 
 
 def main(argv: list[str]) -> int:

@@ -20,7 +20,7 @@ def main() -> None:
     django.setup()
     from hotline import pipeline
     from hotline.models import HotlineCall
-    from hotline.speech_child import ChildResult
+    from hotline.speech.result import TranscriptionResult
     from tingia.celery import app
 
     signal_file = Path(os.environ["TINGIA_TEST_SIGNAL_FILE"])
@@ -30,7 +30,7 @@ def main() -> None:
         if call is not None and call.work_attempts == 1:
             signal_file.write_text(str(os.getpid()))
             time.sleep(600)  # the test kills us here
-        return ChildResult("done", "Bản nháp sau khi worker bị giết", 3.0, "stand-in", "none", "")
+        return TranscriptionResult("done", "Bản nháp sau khi worker bị giết", 3.0, "stand-in", "none", "")
 
     pipeline.transcriber = lambda: stand_in
     app.worker_main(argv=["worker", *sys.argv[1:]])
