@@ -5,7 +5,11 @@
 --   2 delay in milliseconds before each request of a connection (0: as fast as possible)
 --
 -- Pacing with delay() gives a steady request rate (connections x 1000 / delay per second,
--- a little less since each answer takes time); done() prints one JSON line for the bench.
+-- a little less since each answer takes time). Each pause is drawn from an exponential
+-- distribution with that mean, so arrivals are random (Poisson-like) as real visitors' are:
+-- a fixed pause made all connections fire together, once a second, in bursts of 20 that
+-- queued behind each other (a p99 that measured the burst, not the server).
+-- done() prints one JSON line for the bench.
 
 local paths = {}
 local pause = 0
@@ -25,10 +29,14 @@ function init(args)
    if #paths == 0 then error("no paths in " .. args[1]) end
    pause = tonumber(args[2]) or 0
    cursor = ((tid - 1) * 7919) % #paths
+   math.randomseed(os.time() + tid)
 end
 
 function delay()
-   return pause
+   if pause <= 0 then return 0 end
+   -- capped at 4x the mean: a longer idle gap would outlast the server's keep-alive (5 s) and
+   -- turn into a reconnect that wrk counts as a read error
+   return math.floor(math.min(-pause * math.log(1 - math.random()), 4 * pause) + 0.5)
 end
 
 function request()
