@@ -460,14 +460,20 @@ def gunicorn(
         _wait_ready(proc, port, log_path)
         yield f"http://{HOST}:{port}", proc.pid
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        _stop(proc, grace=30)
         log.close()
+
+
+def _stop(proc: subprocess.Popen, grace: float) -> None:
+    """SIGTERM, then after `grace` seconds SIGKILL to the whole process group."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def _wait_ready(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 90) -> None:
@@ -508,13 +514,7 @@ def outbox_relay(env: dict[str, str], log_path: Path, niceness: int = 0) -> Iter
     try:
         yield proc.pid
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        _stop(proc, grace=15)
         log.close()
 
 

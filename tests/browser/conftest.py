@@ -191,3 +191,18 @@ def browser(live_server: Any) -> Iterator[Browser]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_public_state():
+    """No search index, rendered page or topic name left over from a test on other data."""
+    from publishing import page_cache
+    from publishing.search_index import reset_index
+    from publishing.topic_pages import forget_names
+
+    reset_index()
+    page_cache.clear()
+    forget_names()
+    yield
+    reset_index()
+    page_cache.clear()

@@ -17,22 +17,12 @@ from django.conf import settings
 from intake.models import Report
 from publishing.tests.factories import published_verdict
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_public_state"),
+]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_public_state():
-    """No search index, rendered page or topic name left over from a test on other data."""
-    from publishing import page_cache
-    from publishing.search_index import reset_index
-    from publishing.topic_pages import forget_names
-
-    reset_index()
-    page_cache.clear()
-    forget_names()
-    yield
-    reset_index()
-    page_cache.clear()
 
 
 AXE = Path(

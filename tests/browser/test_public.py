@@ -23,22 +23,12 @@ from verification import actions
 from verification.actions import VerdictText
 from verification.models import ClaimState
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_public_state"),
+]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_public_state():
-    """No search index, rendered page or topic name left over from a test on other data."""
-    from publishing import page_cache
-    from publishing.search_index import reset_index
-    from publishing.topic_pages import forget_names
-
-    reset_index()
-    page_cache.clear()
-    forget_names()
-    yield
-    reset_index()
-    page_cache.clear()
 
 
 RUMOUR = (
