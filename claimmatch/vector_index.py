@@ -73,13 +73,16 @@ class AnnParams:
     quarters it, each at some cost in score precision and recall. ``connectivity``
     is the graph degree, ``expansion_add`` the build-time beam (lower builds faster, with a
     slightly worse graph) and ``expansion_search`` the query-time beam ("ef"): raise it for
-    recall, lower it for speed; it can be changed on a loaded file.
+    recall, lower it for speed; it can be changed on a loaded file. ``add_threads`` is how
+    many threads insert a batch (0: all cores); inserting in parallel builds a slightly
+    different graph each time, so 1 gives the same graph for the same input (tests).
     """
 
     dtype: str = "f16"
     connectivity: int = 16
     expansion_add: int = 64
     expansion_search: int = 256
+    add_threads: int = 0
 
 
 def atomic_write(path: str | os.PathLike[str], write: Any) -> None:
@@ -238,8 +241,9 @@ class _AnnRows:
 
     mode = "ann"
 
-    def __init__(self, index: Index, row_ids: np.ndarray, writable: bool) -> None:
+    def __init__(self, index: Index, row_ids: np.ndarray, writable: bool, add_threads: int = 0) -> None:
         self.index = index
+        self.add_threads = add_threads
         self.writable = writable
         self._row_ids = _GrowableIds(row_ids) if writable else None
         self._frozen_ids = None if writable else row_ids
@@ -256,7 +260,7 @@ class _AnnRows:
             expansion_search=params.expansion_search,
             multi=False,
         )
-        rows = cls(index, np.empty(0, dtype=np.int64), writable=True)
+        rows = cls(index, np.empty(0, dtype=np.int64), writable=True, add_threads=params.add_threads)
         rows.add(ids, vectors)
         return rows
 
@@ -271,7 +275,7 @@ class _AnnRows:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         start = self._row_ids.size
         keys = np.arange(start, start + len(ids), dtype=np.uint64)
-        self.index.add(keys, vectors, threads=0)
+        self.index.add(keys, vectors, threads=self.add_threads)
         self._row_ids.append(ids)
         self._live += len(ids)
 
@@ -562,7 +566,8 @@ class VectorIndex:
             if graph is None:
                 raise IndexFormatError(f"{path}: the ANN section is not a usearch index")
             graph.expansion_search = index.ann_params.expansion_search
-            index._rows = _AnnRows(graph, ids if mmap else ids.copy(), writable=not mmap)
+            index._rows = _AnnRows(graph, ids if mmap else ids.copy(), writable=not mmap,
+                                  add_threads=index.ann_params.add_threads)
         else:
             raise IndexFormatError(f"{path}: unknown index mode {header['mode']!r}")
         index._id_count = int(header.get("id_count")) if mmap else None

@@ -25,7 +25,8 @@ from claimmatch.vector_index import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ACCURATE = AnnParams(dtype="f32", connectivity=16, expansion_add=128, expansion_search=256)
+# One insertion thread: the same graph on every run, so exact comparisons below are repeatable.
+ACCURATE = AnnParams(dtype="f32", connectivity=16, expansion_add=128, expansion_search=256, add_threads=1)
 
 
 def unit_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
