@@ -448,20 +448,19 @@ def gunicorn(
             GUNICORN_THREADS=str(config.threads),
         )
     log = log_path.open("w")
-    proc = subprocess.Popen(
-        with_niceness([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], niceness),
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = _spawn([str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")], env, log, niceness)
     try:
         _wait_ready(proc, port, log_path)
         yield f"http://{HOST}:{port}", proc.pid
     finally:
         _stop(proc, grace=30)
         log.close()
+
+
+def _spawn(command: list[str], env: dict[str, str], log, niceness: int) -> subprocess.Popen:  # noqa: ANN001
+    """Start a server process in a session of its own (so _stop can kill its whole group)."""
+    return subprocess.Popen(with_niceness(command, niceness), cwd=REPO_ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _stop(proc: subprocess.Popen, grace: float) -> None:
@@ -503,14 +502,7 @@ def outbox_relay(env: dict[str, str], log_path: Path, niceness: int = 0) -> Iter
         yield None
         return
     log = log_path.open("w")
-    proc = subprocess.Popen(
-        with_niceness([sys.executable, str(REPO_ROOT / "manage.py"), "outbox", "relay"], niceness),
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = _spawn([sys.executable, str(REPO_ROOT / "manage.py"), "outbox", "relay"], env, log, niceness)
     try:
         yield proc.pid
     finally:

@@ -53,6 +53,26 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+def scan_pages(browser, pages: dict[str, str], shows: dict[str, str] | None = None,
+               widths: tuple[int, ...] = (360, 1280)) -> dict[str, str]:
+    """Blocking axe violations of each page at phone and desktop width, keyed "page @ width".
+
+    `shows` names a text each page must show, so a redirect (to sign-in, say) cannot pass.
+    """
+    problems = {}
+    for width in widths:
+        browser.driver.set_window_size(width, 900)
+        for name, path in pages.items():
+            browser.visit(path)
+            browser.find("main")
+            if shows is not None:
+                assert browser.path == path and shows[name] in browser.text, f"{name}: {browser.path} {browser.text[:300]}"
+            blocking = [v for v in axe_violations(browser) if v.get("impact") in BLOCKING]
+            if blocking:
+                problems[f"{name} @ {width}px"] = describe(blocking)
+    return problems
+
+
 def test_public_pages_have_no_serious_or_critical_violations(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     browser.driver.set_script_timeout(60)
@@ -77,15 +97,7 @@ def test_public_pages_have_no_serious_or_critical_violations(browser, live_serve
         "open-data": "/du-lieu-mo/",
         "not-found": "/xac-minh/khong-co-999999/",
     }
-    problems = {}
-    for width in (360, 1280):
-        browser.driver.set_window_size(width, 900)
-        for name, path in pages.items():
-            browser.visit(path)
-            browser.find("main")
-            blocking = [v for v in axe_violations(browser) if v.get("impact") in BLOCKING]
-            if blocking:
-                problems[f"{name} @ {width}px"] = describe(blocking)
+    problems = scan_pages(browser, pages)
     assert not problems, "\n\n".join(f"{page}:\n{text}" for page, text in problems.items())
 
 
@@ -168,14 +180,7 @@ def test_hotline_operator_pages_have_no_serious_or_critical_violations(browser, 
              "calls": "*******678", "call": "nước chanh nóng chữa ung thư"}
     problems = {}
     for width in (360, 1280):
-        browser.driver.set_window_size(width, 900)
-        for name, path in pages.items():
-            browser.visit(path)
-            browser.find("main")
-            assert browser.path == path and shows[name] in browser.text, f"{name}: {browser.path} {browser.text[:300]}"
-            blocking = [v for v in axe_violations(browser) if v.get("impact") in BLOCKING]
-            if blocking:
-                problems[f"{name} @ {width}px"] = describe(blocking)
+        problems.update(scan_pages(browser, pages, shows, widths=(width,)))
         # The console once its live look-up has found the published verdict.
         browser.visit("/staff/hotline/")
         browser.fill("text", "Uống nước chanh nóng chữa khỏi ung thư giai đoạn cuối")
