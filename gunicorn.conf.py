@@ -32,14 +32,16 @@ bind = [
     if item.strip()
 ]
 
-# Workers: a report costs Python CPU time (about 15 ms on this machine kind, see
-# docs/benchmarks.md) plus short waits: COMMIT's fsync, the broker's publisher confirm,
-# Redis. One process per core does the CPU work; four threads in each overlap the waits and
-# keep client connections alive (the sync worker closes every one). On 2 cores, sync with
-# 2-5 workers and gthread 2x2 to 3x4 measured within noise of each other per free core;
-# 2x4 serves 8 concurrent clients without queueing them in the listen backlog.
-workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# Workers: a partner report costs about 2-3.5 ms of CPU over all processes on this machine
+# kind (docs/benchmarks.md, "bench/intake.py") plus short waits (COMMIT, Redis), which the
+# threads overlap. Two processes per core, not one: a kept-alive connection stays with the
+# worker that accepted it, so with one process per core an unlucky spread of clients left
+# one process at its GIL's limit (one core) while the other core idled; on 2 cores with 16
+# clients, 4x4 measured 553-635 reports/s against 502-543 for 2x8 (same bench, alternated).
+workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
+# gthread, except that a new connection waits in the poller (not in a thread) for its first
+# request: see tingia/workers.py for the stall the stock class causes.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "tingia.workers.ThreadWorker")
 threads = _int("GUNICORN_THREADS", 4)
 
 # Load Django once in the master and fork: workers start in milliseconds, so recycling

@@ -444,7 +444,10 @@ def gunicorn(
     if config is not None:
         env.update(
             WEB_CONCURRENCY=str(config.workers),
-            GUNICORN_WORKER_CLASS=config.worker_class,
+            # "gthread" is the production variant of it (gunicorn.conf.py's default).
+            GUNICORN_WORKER_CLASS=(
+                "tingia.workers.ThreadWorker" if config.worker_class == "gthread" else config.worker_class
+            ),
             GUNICORN_THREADS=str(config.threads),
         )
     log = log_path.open("w")
@@ -934,8 +937,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--connections",
         type=int,
-        default=8,
-        help="wrk connections, closed loop (8 = the request slots of gunicorn.conf.py on 2 cores)",
+        default=16,
+        help="wrk connections, closed loop (16 = the request slots of gunicorn.conf.py on 2 cores: "
+        "4 processes x 4 threads)",
     )
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument(

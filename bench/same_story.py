@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,8 @@ from claimmatch.text_keys import text_keys  # noqa: E402
 
 QUERY_CHARS = 600
 K = 60
+# Irrelevant candidates (the best-ranked by BM25) paired with each relevant one in training.
+PAIR_NEGATIVES = 20
 
 
 def head_text(d: dict) -> str:
@@ -72,7 +75,8 @@ FEATURES = ("semantic", "coverage", "near_dup", "bm25", "bm25_rank", "semantic_r
             "semantic_gap")
 LEXICAL = [1, 2, 3, 4]  # no semantic columns: for queries whose vectors are not computed
 # BM25 settings tried; one is chosen per fold on the other folds' queries.
-BM25_GRID = tuple((k1, b) for k1 in (1.2, 1.6, 2.0, 2.5, 3.0) for b in (0.75, 0.9))
+BM25_GRID = tuple((k1, b) for k1 in (1.2, 2.0, 3.0, 5.0, 8.0) for b in (0.75, 0.9, 1.0))
+BODY_CREDIT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def features(cands, self_id: int):
@@ -110,13 +114,15 @@ def rankings(matcher, queries, qvecs):
     ]
 
 
-def bm25_grid_cv(texts, variants, gold, clusters, config: MatchConfig) -> dict:
+def bm25_grid_cv(texts, variants, gold, clusters, config: MatchConfig,
+                 pools: dict | None = None) -> dict:
     """BM25 alone (the matcher's terms: folded words, boosted accented words, word pairs)
     with k1/b chosen per fold on the other four folds (grouped by cluster).
 
     News articles are long and repeat their key words, unlike claims, so the claim
     defaults (k1 1.2, b 0.75) need not suit them; choosing on the scored fold would flatter
-    the figure, hence the folds."""
+    the figure, hence the folds. ``pools``, if given, receives each setting's top-K
+    (ids, scores) per query, for the pairwise ranker."""
     doc_terms = []
     for text in texts:
         keys = text_keys(text)
@@ -139,10 +145,14 @@ def bm25_grid_cv(texts, variants, gold, clusters, config: MatchConfig) -> dict:
                     weights[t] = weights.get(t, 0.0) + config.exact_token_boost
                 for t in bigram_terms(keys.folded_tokens):
                     weights[t] = weights.get(t, 0.0) + config.bigram_weight
-                ranked = [d for d, _ in index.top(weights, K + 1) if d != i][:K]
+                hits = [(d, sc) for d, sc in index.top(weights, K + 1) if d != i][:K]
+                ranked = [d for d, _ in hits]
                 scores.append(average_precision(ranked, gold[i]))
+                if pools is not None:
+                    pools.setdefault((k1, b), {}).setdefault(name, []).append(
+                        (np.array(ranked, np.int64), np.array([sc for _, sc in hits])))
             ap[(k1, b)][name] = np.array(scores)
-    out = {}
+    out = {"_ap": ap}
     for name in variants:
         fold_maps, chosen = [], []
         for tr, te in GroupKFold(5).split(np.arange(len(gold)), groups=clusters):
@@ -156,6 +166,67 @@ def bm25_grid_cv(texts, variants, gold, clusters, config: MatchConfig) -> dict:
             "claim_defaults_map": round(float(ap[(1.2, 0.75)][name].mean()), 4),
         }
     return out
+
+
+def _per_query_z(x: np.ndarray) -> np.ndarray:
+    return (x - x.mean()) / (x.std() + 1e-9)
+
+
+def ranker_rows(ids: np.ndarray, bm25: np.ndarray, query: int, semantic, gap) -> np.ndarray:
+    """Feature rows of one query's BM25 candidates, each signal normalised within the query
+    (a score means little across queries; its standing among the candidates does)."""
+    cols = [bm25 / (bm25.max() or 1.0), _per_query_z(bm25)]
+    if semantic is not None:
+        sem = semantic[query, ids]
+        cols += [sem, _per_query_z(sem)]
+    if gap is not None:
+        cols.append(np.log1p(gap[query, ids]))
+    return np.stack(cols, 1)
+
+
+def pairwise_cv(pools, ap, name, gold, clusters, semantic=None, gap=None) -> dict:
+    """A linear pairwise ranker (logistic regression on feature differences of a relevant
+    and an irrelevant candidate of the same query, RankNet-style) over BM25, e5 cosine and,
+    optionally, the publication-time gap. Five folds grouped by cluster: k1/b and the
+    weights are chosen on the four training folds only, then the fifth is ranked.
+
+    Pairwise because the pointwise combiner did not beat BM25 alone: what matters is the
+    order within a query, and differences cancel what a query's scores share."""
+    from sklearn.linear_model import LogisticRegression
+
+    maps, r5s, chosen = [], [], []
+    for tr, te in GroupKFold(5).split(np.arange(len(gold)), groups=clusters):
+        k1b = max(BM25_GRID, key=lambda kb: ap[kb][name][tr].mean())
+        chosen.append(list(k1b))
+        pool = pools[k1b][name]
+        rows = {i: ranker_rows(pool[i][0], pool[i][1], i, semantic, gap)
+                for i in range(len(gold))}
+        x, y = [], []
+        for i in tr:
+            ids = pool[i][0]
+            pos = [j for j, d in enumerate(ids) if d in gold[i]]
+            neg = [j for j, d in enumerate(ids) if d not in gold[i]][:PAIR_NEGATIVES]
+            for j in pos:
+                for n in neg:
+                    diff = rows[i][j] - rows[i][n]
+                    x += [diff, -diff]
+                    y += [1, 0]
+        model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=3000)
+        model.fit(np.array(x), np.array(y))
+        w = model.coef_[0]
+        aps, r5 = [], []
+        for i in te:
+            ranked = list(pool[i][0][np.argsort(-(rows[i] @ w), kind="stable")])
+            aps.append(average_precision(ranked, gold[i]))
+            r5.append(len(set(ranked[:5]) & gold[i]) / len(gold[i]))
+        maps.append(np.mean(aps))
+        r5s.append(np.mean(r5))
+    return {
+        "map": {"mean": round(float(np.mean(maps)), 4), "std": round(float(np.std(maps)), 4)},
+        "recall_at_5": {"mean": round(float(np.mean(r5s)), 4),
+                        "std": round(float(np.std(r5s)), 4)},
+        "k1_b_per_fold": chosen,
+    }
 
 
 def evaluate(per_query, gold, order_fn) -> dict[str, float]:
@@ -191,6 +262,62 @@ def cross_validated(per_query, gold, clusters, columns) -> dict[str, dict[str, f
     }
 
 
+def semantic_matrix(query_rows: list[np.ndarray], doc_rows: list[np.ndarray]) -> np.ndarray:
+    """Best cosine over (query row, article row) pairs, queries x articles, self set to 0."""
+    q = np.concatenate(query_rows)
+    per_form = [np.stack([rows[f] for rows in doc_rows]) for f in range(doc_rows[0].shape[0])]
+    sem = np.max([q @ forms.T for forms in per_form], axis=0)
+    np.fill_diagonal(sem, 0.0)
+    return sem
+
+
+def time_gap_days(docs) -> np.ndarray:
+    """|publication time of a - publication time of b| in days, articles x articles."""
+    t = np.array([datetime.strptime(d["time"], "%d/%m/%Y %H:%M").timestamp() / 86400.0
+                  for d in docs])
+    return np.abs(t[:, None] - t[None, :])
+
+
+def body_credit_cv(docs, embedder, heads, head_vectors, clusters, gold) -> dict:
+    """Choose ``MatchConfig.body_credit`` on MDS, not on the dev reports nor on vnPara.
+
+    Short, report-like queries (each article's title) against every article indexed the
+    way a verdict is: title + summary as the claim's text (with its vectors) and the body
+    as ``body``. Ranked by the matcher's own fused score (vnPara weights); ``body_credit``
+    is chosen per fold on the other four folds (grouped by cluster) by MAP. Also printed:
+    how often the best wrong article reaches the suggest threshold, the cost of the credit.
+    """
+    titles = [d["title_tok"].replace("_", " ") for d in docs]
+    title_vectors = form_vectors(embedder, "mds-titles", titles, is_query=True)
+    ap, wrong = {}, {}
+    for credit in BODY_CREDIT_GRID:
+        config = MatchConfig(body_credit=credit, retrieve_k=K, embed_query="always")
+        matcher = Matcher(config, embedder)
+        for i, d in enumerate(docs):
+            matcher.add(i, heads[i], vectors=head_vectors[i], body=d["body"])
+        aps, over = [], []
+        for i, title in enumerate(titles):
+            cands = [c for c in matcher.query(title, k=K, query_vectors=title_vectors[i])
+                     if c.claim_id != i]
+            aps.append(average_precision([c.claim_id for c in cands], gold[i]))
+            worst = max((c.score for c in cands if c.claim_id not in gold[i]), default=0.0)
+            over.append(worst >= config.suggest_threshold)
+        ap[credit], wrong[credit] = np.array(aps), np.array(over)
+    fold_maps, chosen = [], []
+    for tr, te in GroupKFold(5).split(np.arange(len(gold)), groups=clusters):
+        best = max(BODY_CREDIT_GRID, key=lambda c: (ap[c][tr].mean(), -c))
+        chosen.append(best)
+        fold_maps.append(float(ap[best][te].mean()))
+    return {
+        "map": {"mean": round(float(np.mean(fold_maps)), 4),
+                "std": round(float(np.std(fold_maps)), 4)},
+        "body_credit_per_fold": chosen,
+        "map_by_credit": {str(c): round(float(ap[c].mean()), 4) for c in BODY_CREDIT_GRID},
+        "wrong_over_suggest_by_credit": {str(c): round(float(wrong[c].mean()), 4)
+                                         for c in BODY_CREDIT_GRID},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="lexical signals only")
@@ -219,14 +346,15 @@ def main() -> None:
         "accented": [d["body"][:QUERY_CHARS] for d in docs],
         "stripped": [vntext.strip_diacritics(d["body"][:QUERY_CHARS]) for d in docs],
     }
-    per_variant = {}
+    per_variant, semantic = {}, {}
     for name, queries in variants.items():
-        # Stripped queries are not embedded: e5 reads a 600-character text without accents
-        # poorly (MAP 0.46 in an earlier run) and the model time is the scarce resource.
-        if args.no_model or name == "stripped":
+        # Each query is embedded in its written form only (half the model time); a
+        # stripped query is then compared with the folded copy of each article's vectors.
+        if args.no_model:
             qvecs = [None] * len(queries)
         else:
             qvecs = written_form_vectors(embedder, f"mds-q-{name}", queries, is_query=True)
+            semantic[name] = semantic_matrix(qvecs, vectors)
         t1 = time.time()
         per_variant[name] = rankings(matcher, queries, qvecs)
         print(f"{name}: {(time.time() - t1) / len(docs) * 1000:.0f} ms/query", file=sys.stderr)
@@ -234,7 +362,6 @@ def main() -> None:
     col = {name: i for i, name in enumerate(FEATURES)}
     results: dict[str, dict] = {}
     for name, per_query in per_variant.items():
-        has_sem = not args.no_model and name == "accented"
         res = {
             "bm25": evaluate(
                 per_query, gold, lambda r, c: np.argsort(-r[:, col["bm25"]], kind="stable")
@@ -242,7 +369,7 @@ def main() -> None:
             "fused_default": evaluate(per_query, gold, by_fused_score),
             "learned_lexical": cross_validated(per_query, gold, clusters, LEXICAL),
         }
-        if has_sem:
+        if not args.no_model:
             res["semantic"] = evaluate(
                 per_query, gold, lambda r, c: np.argsort(-r[:, col["semantic"]], kind="stable")
             )
@@ -250,20 +377,35 @@ def main() -> None:
         else:
             res["learned"] = res["learned_lexical"]
         results[name] = res
-    grid = bm25_grid_cv(texts, variants, gold, clusters, matcher.config)
+    pools: dict = {}
+    grid = bm25_grid_cv(texts, variants, gold, clusters, matcher.config, pools)
+    ap = grid.pop("_ap")
+    gap = time_gap_days(docs)
     for name, res in results.items():
         res["bm25_cv_k1_b"] = grid[name]
+        sem = semantic.get(name)
+        res["pairwise"] = pairwise_cv(pools, ap, name, gold, clusters, sem)
+        res["pairwise_with_time"] = pairwise_cv(pools, ap, name, gold, clusters, sem, gap)
         print(f"{name}: {res}")
+    body = None
+    if not args.no_model:
+        body = body_credit_cv(docs, embedder, heads, vectors, clusters, gold)
+        print(f"body credit (title queries): {body}")
     print(
         json.dumps(
             {
                 "queries": len(docs),
-                "map_accented": results["accented"]["learned"]["map"],
-                "map_stripped": results["stripped"]["learned"]["map"],
-                "recall_at_5_accented": results["accented"]["learned"]["recall_at_5"],
-                "recall_at_5_stripped": results["stripped"]["learned"]["recall_at_5"],
+                "pairwise_map_accented": results["accented"]["pairwise"]["map"],
+                "pairwise_map_stripped": results["stripped"]["pairwise"]["map"],
+                "pairwise_with_time_map_accented":
+                    results["accented"]["pairwise_with_time"]["map"],
+                "pairwise_with_time_map_stripped":
+                    results["stripped"]["pairwise_with_time"]["map"],
                 "bm25_cv_map_accented": grid["accented"]["map"],
                 "bm25_cv_map_stripped": grid["stripped"]["map"],
+                "map_accented": results["accented"]["learned"]["map"],
+                "map_stripped": results["stripped"]["learned"]["map"],
+                "body_credit_title_queries": body,
                 "by_ranking": results,
             }
         )

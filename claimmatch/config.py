@@ -58,6 +58,12 @@ class MatchConfig:
     # it off): Vietnamese words are mostly two syllables. BM25 ranks candidates; the fused
     # score's ``coverage`` still reads single syllables only, so the fitted weights hold.
     bigram_weight: float = 1.0
+    # Share of a word's coverage mass that a claim's body lends when the word is missing from
+    # the claim's own text but the body holds it inside one of the report's two-syllable
+    # pairs (``Matcher.add(body=...)``). 0 ignores bodies. Chosen on MDS, not on vnPara (whose
+    # claims have no body, so the vnPara-fitted weights and thresholds are untouched): see
+    # ``bench/same_story.py --body-credit`` and docs/benchmarks.md.
+    body_credit: float = 0.75
     # Okapi BM25 term saturation and length normalisation (the usual defaults).
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
@@ -73,5 +79,7 @@ class MatchConfig:
             raise ValueError("embed_query must be 'always', 'never' or 'needed'")
         if self.bigram_weight < 0 or self.bm25_k1 <= 0 or not 0.0 <= self.bm25_b <= 1.0:
             raise ValueError("need bigram_weight >= 0, bm25_k1 > 0 and 0 <= bm25_b <= 1")
+        if not 0.0 <= self.body_credit <= 1.0:
+            raise ValueError("need 0 <= body_credit <= 1")
         if self.shingle_size < 1 or self.minhash_perm < 16:
             raise ValueError("shingle_size >= 1 and minhash_perm >= 16 are required")

@@ -31,6 +31,22 @@ def bigram_terms(tokens: Sequence[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
 
 
+def pair_supported(tokens: Sequence[str], has_term) -> set[str]:
+    """Tokens of the query that a matching adjacent pair vouches for in another text.
+
+    A claim's body (a verdict's explanation, an article past its lead) is long, so almost
+    any report's single words turn up somewhere in it; a two-syllable word of the report
+    ("cá cảnh", "tiền cọc") found there is evidence that the body is about the same thing.
+    ``has_term(pair)`` says whether that text holds the folded pair.
+    """
+    out: set[str] = set()
+    for a, b in zip(tokens, tokens[1:]):
+        if has_term(f"{a} {b}"):
+            out.add(a)
+            out.add(b)
+    return out
+
+
 def is_unigram(term: str) -> bool:
     """A folded single syllable (not an accented ``=`` term, not a syllable pair)."""
     return not term.startswith(_EXACT_PREFIX) and " " not in term
@@ -170,17 +186,38 @@ class BM25Index:
                 found += mass
         return found / total if total > 0 else 0.0
 
-    def coverage_many(self, weighted_terms: dict[str, float], keys: list[Hashable]) -> list[float]:
+    def coverage_many(
+        self,
+        weighted_terms: dict[str, float],
+        keys: list[Hashable],
+        partial: Sequence[dict[str, float] | None] | None = None,
+    ) -> list[float]:
         """``coverage`` for several documents, each term's IDF computed once (the matcher's
-        hot path scores ~50 candidates per query)."""
+        hot path scores ~50 candidates per query).
+
+        ``partial[i]``, if given, credits terms that document ``keys[i]`` lacks with a share
+        (0..1) of their mass: the matcher credits words found only in a claim's body.
+        """
         masses = [(term, weight * self.idf(term)) for term, weight in weighted_terms.items()]
         total = sum(mass for _, mass in masses)
         out = []
-        for key in keys:
+        for n, key in enumerate(keys):
             slot = self._slot_of.get(key)
             if slot is None or total <= 0:
                 out.append(0.0)
                 continue
             tf = self._tf[slot] or Counter()
-            out.append(sum(mass for term, mass in masses if term in tf) / total)
+            extra = partial[n] if partial is not None else None
+            if extra:
+                found = sum(mass if term in tf else mass * extra.get(term, 0.0)
+                            for term, mass in masses)
+            else:
+                found = sum(mass for term, mass in masses if term in tf)
+            out.append(found / total)
         return out
+
+    def has_term(self, key: Hashable, term: str) -> bool:
+        """Whether document ``key`` holds ``term`` (False for unknown keys)."""
+        slot = self._slot_of.get(key)
+        tf = self._tf[slot] if slot is not None else None
+        return tf is not None and term in tf

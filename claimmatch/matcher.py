@@ -21,7 +21,7 @@ from claimmatch.decision import NON_TEXT_REASONS, Decision, decide
 from claimmatch.dense import ClaimVectors
 from claimmatch.embedding import E5Embedder, Embedder
 from claimmatch.fusion import Candidate, text_score
-from claimmatch.lexical import BM25Index, bigram_terms, is_unigram
+from claimmatch.lexical import BM25Index, bigram_terms, is_unigram, pair_supported
 from claimmatch.neardup import NearDupIndex
 from claimmatch.nontext import LinkIndex, ScreenshotIndex
 from claimmatch.text_keys import TextKeys, text_keys
@@ -51,6 +51,8 @@ class Matcher:
         self.embedder: Embedder = embedder if embedder is not None else E5Embedder()
         self._lock = threading.RLock()
         self._bm25 = BM25Index(self.config.bm25_k1, self.config.bm25_b)
+        # Claims' bodies (optional longer text about a claim), indexed apart: see ``add``.
+        self._body = BM25Index(self.config.bm25_k1, self.config.bm25_b)
         self._neardup = NearDupIndex(self.config.minhash_perm, self.config.lsh_threshold)
         self._vectors = ClaimVectors(self.embedder.dim)
         self._links = LinkIndex(self.config.max_claims_per_link)
@@ -102,47 +104,63 @@ class Matcher:
         urls: Iterable[str] = (),
         image_hashes: Iterable[str] = (),
         vectors: np.ndarray | None = None,
+        body: str = "",
     ) -> None:
-        """Index (or re-index) a claim; pass the stored ``vectors`` to avoid re-embedding."""
+        """Index (or re-index) a claim; pass the stored ``vectors`` to avoid re-embedding.
+
+        ``body`` is optional longer text about the claim (a verdict's explanation, an
+        article past its lead). The claim's ``text`` alone is embedded and scored as
+        before; the body finds candidates and lends its words to ``coverage`` at a
+        discount (``MatchConfig.body_credit``), only for a report's word that the body
+        holds as part of one of the report's two-syllable pairs: a long body contains most
+        single words of any report, so lone words found there prove nothing.
+        """
         claim_id = _check_id(claim_id)
         keys = text_keys(text)
         if vectors is None and self._embeds(keys):
             vectors = self.embed(text)
-        self._index(claim_id, keys, text, urls, image_hashes, vectors)
+        self._index(claim_id, keys, text, urls, image_hashes, vectors, body)
 
     def add_many(
         self,
         claims: Iterable[tuple[int, str] | tuple[int, str, Iterable[str]]
-                         | tuple[int, str, Iterable[str], Iterable[str]]],
+                         | tuple[int, str, Iterable[str], Iterable[str]]
+                         | tuple[int, str, Iterable[str], Iterable[str], str]],
     ) -> None:
         """Index several claims, embedding all their texts in one model call.
 
-        Each item is ``(claim_id, text[, urls[, image_hashes]])``. Same result as calling
-        ``add`` for each in order, only cheaper: the sentence model costs several times
-        more per text when it is called one text at a time.
+        Each item is ``(claim_id, text[, urls[, image_hashes[, body]]])``. Same result as
+        calling ``add`` for each in order, only cheaper: the sentence model costs several
+        times more per text when it is called one text at a time.
         """
         items = [(_check_id(c[0]), c[1], tuple(c[2]) if len(c) > 2 else (),
-                  tuple(c[3]) if len(c) > 3 else ()) for c in claims]
-        keys = [text_keys(text) for _, text, _, _ in items]
+                  tuple(c[3]) if len(c) > 3 else (), c[4] if len(c) > 4 else "")
+                 for c in claims]
+        keys = [text_keys(item[1]) for item in items]
         need = [i for i, k in enumerate(keys) if self._embeds(k)]
         vectors: dict[int, np.ndarray] = dict(
             zip(need, self.embed_many([items[i][1] for i in need]) if need else [])
         )
-        for i, (claim_id, text, urls, hashes) in enumerate(items):
-            self._index(claim_id, keys[i], text, urls, hashes, vectors.get(i))
+        for i, (claim_id, text, urls, hashes, body) in enumerate(items):
+            self._index(claim_id, keys[i], text, urls, hashes, vectors.get(i), body)
 
     def _embeds(self, keys: TextKeys) -> bool:
         return self.config.embed_query != "never" and bool(keys.folded_tokens)
 
     def _index(self, claim_id: int, keys: TextKeys, text: str, urls: Iterable[str],
-               image_hashes: Iterable[str], vectors: np.ndarray | None) -> None:
+               image_hashes: Iterable[str], vectors: np.ndarray | None, body: str = "") -> None:
+        if not isinstance(body, str):
+            raise TypeError(f"body must be str, not {type(body).__name__}")
         if vectors is not None:
             vectors = np.asarray(vectors, np.float32)
         link_keys = self._links.keys_for(urls, text)
         signature = self._signature(keys)
+        body_tokens = text_keys(body).folded_tokens if body else ()
         with self._lock:
             self.remove(claim_id)
             self._bm25.add(claim_id, self._doc_terms(keys))
+            if body_tokens:
+                self._body.add(claim_id, list(body_tokens) + bigram_terms(body_tokens))
             self._neardup.add(claim_id, signature)
             if vectors is not None and vectors.size:
                 self._vectors.add(claim_id, vectors)
@@ -156,6 +174,7 @@ class Matcher:
             if claim_id not in self._claims:
                 return False
             self._bm25.remove(claim_id)
+            self._body.remove(claim_id)
             self._neardup.remove(claim_id)
             self._vectors.remove(claim_id)
             self._links.remove(claim_id)
@@ -239,6 +258,9 @@ class Matcher:
             retrieve = max(k, self.config.retrieve_k)
             for cid, score in self._bm25.top(q.terms, retrieve):
                 pool.setdefault(int(cid), {})["bm25"] = score
+            if len(self._body) and self.config.body_credit > 0:
+                for cid, score in self._body.top(q.terms, retrieve):
+                    pool.setdefault(int(cid), {})["bm25_body"] = score
             for cid, jac in self._neardup.query(q.signature):
                 pool.setdefault(int(cid), {})["near_dup"] = jac
             for cid in link_hits:
@@ -345,6 +367,21 @@ class Matcher:
                 terms[t] = terms.get(t, 0.0) + self.config.bigram_weight
         return terms
 
+    def _body_credit(self, q: _Query, ids: list[int]) -> list[dict[str, float] | None] | None:
+        """Per candidate, the share of coverage its body lends each report word (see ``add``)."""
+        credit = self.config.body_credit
+        if credit <= 0 or not len(self._body) or len(q.keys.folded_tokens) < 2:
+            return None
+        out: list[dict[str, float] | None] = []
+        for cid in ids:
+            if cid not in self._body:
+                out.append(None)
+                continue
+            words = pair_supported(q.keys.folded_tokens,
+                                   lambda pair, c=cid: self._body.has_term(c, pair))
+            out.append(dict.fromkeys(words, credit) if words else None)
+        return out
+
     def _signature(self, keys: TextKeys):
         return self._neardup.signature(keys.shingles(self.config.shingle_size))
 
@@ -373,7 +410,7 @@ class Matcher:
     ) -> list[Candidate]:
         """Score every pooled claim; per-query work (IDF, query norms) is done once."""
         ids = list(pool)
-        coverage = self._bm25.coverage_many(q.folded_terms, ids)
+        coverage = self._bm25.coverage_many(q.folded_terms, ids, self._body_credit(q, ids))
         semantic = self._vectors.similarities(rows, ids) if rows is not None else None
         config = self.config
         out = []

@@ -76,6 +76,16 @@ class AnnParams:
     recall, lower it for speed; it can be changed on a loaded file. ``add_threads`` is how
     many threads insert a batch (0: all cores); inserting in parallel builds a slightly
     different graph each time, so 1 gives the same graph for the same input (tests).
+
+    ``reduce_to`` > 0 builds the graph over fewer dimensions: the principal components of
+    the vectors present when the index switches to HNSW (centred, so for unit vectors the
+    graph's L2 distance ranks like the cosine). ``rerank`` > 0 makes each search take that
+    many rows from the graph and re-score them exactly against the full vectors, which the
+    file then also stores (f32 when ``dtype`` is "f32", else f16). Why: e5 vectors crowd in
+    a narrow cone whose variance sits in a minority of directions, so a 128-dim graph
+    finds nearly the same shortlist as a 384-dim one at a third of the build and search
+    cost, and the exact re-score puts the final order right; bench/match_latency.py shows
+    what this buys at 1 M claims.
     """
 
     dtype: str = "f16"
@@ -83,6 +93,14 @@ class AnnParams:
     expansion_add: int = 64
     expansion_search: int = 256
     add_threads: int = 0
+    reduce_to: int = 0
+    rerank: int = 0
+
+    def __post_init__(self) -> None:
+        if self.reduce_to < 0 or self.rerank < 0:
+            raise ValueError("reduce_to and rerank must be >= 0")
+        if self.reduce_to and not self.rerank:
+            raise ValueError("reduce_to needs rerank > 0: reduced vectors only shortlist rows")
 
 
 def atomic_write(path: str | os.PathLike[str], write: Any) -> None:
@@ -232,35 +250,92 @@ class _ExactRows:
         return self.ids[rows], np.take_along_axis(part_scores, order, axis=1)
 
 
+class _GrowableRows:
+    """Append-only 2-D buffer (the full vectors kept for re-scoring), doubling its capacity."""
+
+    def __init__(self, dim: int, dtype: Any, initial: np.ndarray | None = None) -> None:
+        self._buf = np.empty((0, dim), dtype=dtype) if initial is None else np.array(initial, dtype=dtype)
+        self.size = len(self._buf)
+
+    def append(self, rows: np.ndarray) -> None:
+        needed = self.size + len(rows)
+        if needed > len(self._buf):
+            grown = np.empty((max(needed, 2 * len(self._buf), 16), self._buf.shape[1]), self._buf.dtype)
+            grown[: self.size] = self._buf[: self.size]
+            self._buf = grown
+        self._buf[self.size : needed] = rows
+        self.size = needed
+
+    @property
+    def view(self) -> np.ndarray:
+        return self._buf[: self.size]
+
+
+def _fit_reduction(vectors: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and top-``dims`` principal directions (dim x dims) of ``vectors``.
+
+    A sample of at most 50,000 rows is plenty for a 384 x 384 covariance and keeps the
+    switch to HNSW quick. Deterministic: the sample is evenly strided, not random.
+    """
+    step = max(1, len(vectors) // 50_000)
+    sample = np.asarray(vectors[::step], dtype=np.float64)
+    mean = sample.mean(axis=0)
+    _, directions = np.linalg.eigh(np.cov(sample - mean, rowvar=False))
+    basis = directions[:, ::-1][:, :dims]
+    return mean.astype(np.float32), np.ascontiguousarray(basis, dtype=np.float32)
+
+
 class _AnnRows:
     """Rows in a usearch HNSW graph keyed by row number, plus a row -> claim id table.
 
     Keying by row rather than by claim id keeps several vectors per claim simple and lets a
-    read-only file carry its own id table next to the graph.
+    read-only file carry its own id table next to the graph. With ``rerank`` the full unit
+    vectors are kept too (row-aligned with the id table) to re-score the graph's shortlist;
+    with ``reduce_to`` the graph holds projected vectors ``(v - mean) @ basis``.
     """
 
     mode = "ann"
 
-    def __init__(self, index: Index, row_ids: np.ndarray, writable: bool, add_threads: int = 0) -> None:
+    def __init__(self, index: Index, row_ids: np.ndarray, writable: bool, add_threads: int = 0,
+                 rerank: int = 0, full: np.ndarray | None = None,
+                 reduction: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.index = index
         self.add_threads = add_threads
         self.writable = writable
+        self.rerank = rerank
+        self.reduction = reduction
         self._row_ids = _GrowableIds(row_ids) if writable else None
         self._frozen_ids = None if writable else row_ids
         self._live = int((row_ids >= 0).sum())
+        self._full: _GrowableRows | None = None
+        self._frozen_full: np.ndarray | None = None
+        if rerank and writable:
+            self._full = _GrowableRows(index.ndim if reduction is None else len(reduction[0]),
+                                       full.dtype if full is not None else np.float16, full)
+        elif rerank:
+            self._frozen_full = full
+
+    @staticmethod
+    def full_dtype(params: AnnParams) -> Any:
+        return np.float32 if params.dtype == "f32" else np.float16
 
     @classmethod
     def build(cls, dim: int, params: AnnParams, ids: np.ndarray, vectors: np.ndarray) -> _AnnRows:
+        reduction = None
+        if params.reduce_to and params.reduce_to < dim:
+            reduction = _fit_reduction(vectors, params.reduce_to)
         index = Index(
-            ndim=dim,
-            metric="cos",
+            ndim=dim if reduction is None else params.reduce_to,
+            metric="cos" if reduction is None else "l2sq",
             dtype=params.dtype,
             connectivity=params.connectivity,
             expansion_add=params.expansion_add,
             expansion_search=params.expansion_search,
             multi=False,
         )
-        rows = cls(index, np.empty(0, dtype=np.int64), writable=True, add_threads=params.add_threads)
+        full = np.empty((0, dim), dtype=cls.full_dtype(params)) if params.rerank else None
+        rows = cls(index, np.empty(0, dtype=np.int64), writable=True, add_threads=params.add_threads,
+                   rerank=params.rerank, full=full, reduction=reduction)
         rows.add(ids, vectors)
         return rows
 
@@ -269,13 +344,28 @@ class _AnnRows:
         return self._row_ids.view if self.writable else self._frozen_ids
 
     @property
+    def full(self) -> np.ndarray | None:
+        """The stored full vectors (None without re-scoring)."""
+        if self._full is not None:
+            return self._full.view
+        return self._frozen_full
+
+    @property
     def live_rows(self) -> int:
         return self._live
+
+    def _graph_rows(self, vectors: np.ndarray) -> np.ndarray:
+        if self.reduction is None:
+            return vectors
+        mean, basis = self.reduction
+        return np.ascontiguousarray((vectors - mean) @ basis, dtype=np.float32)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         start = self._row_ids.size
         keys = np.arange(start, start + len(ids), dtype=np.uint64)
-        self.index.add(keys, vectors, threads=self.add_threads)
+        self.index.add(keys, self._graph_rows(vectors), threads=self.add_threads)
+        if self._full is not None:
+            self._full.append(vectors)
         self._row_ids.append(ids)
         self._live += len(ids)
 
@@ -290,17 +380,26 @@ class _AnnRows:
 
     def top_rows(self, queries: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
         """Approximate best ``count`` rows per query as (claim ids, scores); -1 pads."""
-        found = self.index.search(queries, count, threads=1 if len(queries) == 1 else 0)
+        fetch = max(count, self.rerank)
+        found = self.index.search(self._graph_rows(queries), fetch,
+                                  threads=1 if len(queries) == 1 else 0)
         keys = np.asarray(found.keys).reshape(len(queries), -1)
         distances = np.asarray(found.distances, dtype=np.float32).reshape(len(queries), -1)
         # One query gives ``Matches`` (already trimmed to what was found), several give
-        # ``BatchMatches`` padded to ``count`` with a per-query ``counts`` array.
+        # ``BatchMatches`` padded to ``fetch`` with a per-query ``counts`` array.
         counts = np.asarray(getattr(found, "counts", [keys.shape[1]])).reshape(-1)
         valid = np.arange(keys.shape[1])[None, :] < counts[:, None]
         table = self.ids
         safe_keys = np.where(valid, keys, 0).astype(np.int64)
         claim_ids = np.where(valid, table[safe_keys] if len(table) else -1, -1)
-        return claim_ids, np.where(valid, 1.0 - distances, -np.inf)
+        full = self.full
+        if full is None:
+            return claim_ids[:, :count], np.where(valid, 1.0 - distances, -np.inf)[:, :count]
+        # Exact re-score of the shortlist: a gather of ``fetch`` rows from the (mapped) file.
+        scores = np.einsum("qrd,qd->qr", full[safe_keys].astype(np.float32), queries)
+        scores = np.where(valid, scores, -np.inf).astype(np.float32)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :count]
+        return np.take_along_axis(claim_ids, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
 def _first_k_distinct(claim_ids: np.ndarray, scores: np.ndarray, k: int,
@@ -371,6 +470,18 @@ class VectorIndex:
         """Trade recall for speed at query time (HNSW "ef"); a no-op in exact mode."""
         if isinstance(self._rows, _AnnRows):
             self._rows.index.expansion_search = int(value)
+
+    def set_rerank(self, value: int) -> None:
+        """How many graph rows each search re-scores exactly; only for a file that stores them.
+
+        Raising it costs a gather of that many full vectors per query and finds neighbours the
+        graph's (reduced or quantised) distances ranked just too low.
+        """
+        rows = self._rows
+        if isinstance(rows, _AnnRows) and rows.full is not None:
+            if value < 1:
+                raise ValueError("this index needs re-scoring: rerank must be >= 1")
+            rows.rerank = int(value)
 
     # ----------------------------------------------------------------- mutation
     def add(self, ids: Sequence[int] | np.ndarray, vectors: np.ndarray) -> None:
@@ -487,6 +598,14 @@ class VectorIndex:
             else:
                 ann_blob = self._keepalive[1]
                 sections.append(("ann", ann_blob, len(ann_blob)))
+            if isinstance(rows, _AnnRows):
+                extra = [("full", rows.full)]
+                if rows.reduction is not None:
+                    extra += [("reduce_mean", rows.reduction[0]), ("reduce_basis", rows.reduction[1])]
+                for name, array in extra:
+                    if array is not None:
+                        array = np.ascontiguousarray(array)
+                        sections.append((name, array, array.nbytes))
             try:
                 header = self._header(saved_meta, sections)
                 atomic_write(path, lambda handle: _write_container(handle, header, sections))
@@ -505,6 +624,8 @@ class VectorIndex:
             "id_count": len(self),
             "exact_below": self.exact_below,
             "ann": asdict(self.ann_params),
+            "full_dtype": (str(self._rows.full.dtype) if isinstance(self._rows, _AnnRows)
+                           and self._rows.full is not None else None),
             "meta": meta,
             "sections": {},
         }
@@ -566,8 +687,24 @@ class VectorIndex:
             if graph is None:
                 raise IndexFormatError(f"{path}: the ANN section is not a usearch index")
             graph.expansion_search = index.ann_params.expansion_search
+            full, reduction = None, None
+            if "full" in sections:
+                full_dtype = np.dtype(header.get("full_dtype") or "float16")
+                full = _section_array(source, sections, "full", full_dtype, rows * dim, path)
+                full = full.reshape(rows, dim)
+            if "reduce_mean" in sections:
+                reduce_to = int(graph.ndim)
+                mean = _section_array(source, sections, "reduce_mean", np.float32, dim, path)
+                basis = _section_array(source, sections, "reduce_basis", np.float32,
+                                       dim * reduce_to, path).reshape(dim, reduce_to)
+                reduction = (mean.copy(), basis.copy())  # small: keep them off the mapping
+            rerank = index.ann_params.rerank if full is not None else 0
+            if reduction is not None and not rerank:
+                raise IndexFormatError(f"{path}: a reduced graph without its full vectors")
             index._rows = _AnnRows(graph, ids if mmap else ids.copy(), writable=not mmap,
-                                  add_threads=index.ann_params.add_threads)
+                                  add_threads=index.ann_params.add_threads, rerank=rerank,
+                                  full=full,
+                                  reduction=reduction)
         else:
             raise IndexFormatError(f"{path}: unknown index mode {header['mode']!r}")
         index._id_count = int(header.get("id_count")) if mmap else None

@@ -6,6 +6,10 @@ else are expanded; the table is the single place to add one. Each entry is an ex
 lowercase, NFC spelling, so an accented form can be listed without its unaccented twin
 when the twin is an ordinary word ("hông" is listed, "hong" — hồng, hỏng — is not).
 
+A few shorthands mean one thing or another by the word that follows them; those are in
+``CHAT_BEFORE``: "ck" is "chồng" (husband) alone but "chuyển khoản" (bank transfer) before
+money ("ck tiền", "ck cọc", "ck 500k"), the sense a scam report needs.
+
 Deliberately left out (ambiguous): "hong", "hem" (hẻm), "bit" (English), "bn" (bạn /
 bao nhiêu), "bh" (bây giờ / bảo hiểm), "tr" (triệu / trời), "ns" (nói / nghệ sĩ),
 "cs", "nv", "dt"/"đt", "tt", "h" (giờ), "b" and "e"/"a" (pronouns).
@@ -36,6 +40,22 @@ CHAT_SPELLINGS: dict[str, str] = {
     "thik": "thích", "thjk": "thích", "fb": "facebook", "gđ": "gia đình",
 }
 
+# Shorthands whose sense depends on the next word: (shorthand, next words, expansion).
+# The next word is compared in lowercase, as typed: list its accented and plain spellings.
+# "ck trước" (chồng trước: ex-husband) and "ck cho" (either sense) are left alone on purpose.
+CHAT_BEFORE: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("ck", frozenset({"tiền", "tien", "cọc", "coc"}), "chuyển khoản"),
+)
+_BEFORE: dict[str, tuple[frozenset[str], str]] = {w: (nxt, exp) for w, nxt, exp in CHAT_BEFORE}
+# "ck 500k", "ck 2tr", "ck 1.500.000": an amount of money right after the shorthand ("ck 2
+# con" is not one: a bare small number may count anything).
+_AMOUNT_AFTER_RE = regex.compile(
+    r"\s+(?:\p{N}{1,3}(?:[.,]\p{N}{3})+|\p{N}{4,}|\p{N}+(?:[.,]\p{N}+)?\s*"
+    r"(?:k|tr|triệu|trieu|củ|cu|nghìn|nghin|ngàn|ngan|đồng|dong|đ|vnd|vnđ))(?![\p{L}\p{M}])",
+    regex.IGNORECASE,
+)
+_NEXT_WORD_RE = regex.compile(r"\s+(\p{L}[\p{L}\p{M}]*)")
+
 # A price or amount ("500 k") is not "không".
 _AFTER_NUMBER_ONLY_LITERAL = frozenset({"k"})
 # Only whole words (maximal letter runs, as ``\p{L}[\p{L}\p{M}]*`` finds them) that are in
@@ -43,7 +63,8 @@ _AFTER_NUMBER_ONLY_LITERAL = frozenset({"k"})
 # candidate words instead of for every word of the text.
 _CANDIDATE_RE = regex.compile(
     r"(?<!\p{L}\p{M}*)(?:"
-    + "|".join(regex.escape(w) for w in sorted(CHAT_SPELLINGS, key=len, reverse=True))
+    + "|".join(regex.escape(w) for w in sorted(set(CHAT_SPELLINGS) | set(_BEFORE),
+                                                 key=len, reverse=True))
     + r")(?![\p{L}\p{M}])",
     regex.IGNORECASE,
 )
@@ -87,10 +108,10 @@ def expand_chat(text: str) -> str:
 
     def replace(match: regex.Match[str]) -> str:
         word = match.group()
-        standard = CHAT_SPELLINGS.get(word.lower())
+        start, end = match.span()
+        standard = _sense_before(text, word.lower(), end) or CHAT_SPELLINGS.get(word.lower())
         if standard is None:
             return word
-        start, end = match.span()
         if in_spans(start, url_spans) or _is_glued(text, start, end):
             return word
         if word.lower() in _AFTER_NUMBER_ONLY_LITERAL and _follows_number(text, start):
@@ -98,3 +119,15 @@ def expand_chat(text: str) -> str:
         return _match_case(standard, word)
 
     return _CANDIDATE_RE.sub(replace, text)
+
+
+def _sense_before(text: str, word: str, end: int) -> str | None:
+    """The expansion ``CHAT_BEFORE`` gives ``word`` from what follows it, if any."""
+    rule = _BEFORE.get(word)
+    if rule is None:
+        return None
+    following, expansion = rule
+    if _AMOUNT_AFTER_RE.match(text, end):
+        return expansion
+    nxt = _NEXT_WORD_RE.match(text, end)
+    return expansion if nxt and nxt.group(1).lower() in following else None

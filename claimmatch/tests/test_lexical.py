@@ -111,3 +111,80 @@ def test_config_rejects_bad_bm25_parameters():
     for bad in ({"bm25_k1": 0.0}, {"bm25_b": 1.5}, {"bigram_weight": -1.0}):
         with pytest.raises(ValueError):
             MatchConfig(**bad)
+
+
+def test_pair_supported_needs_two_adjacent_report_words_in_the_other_text():
+    from claimmatch.lexical import pair_supported
+
+    body = {"ca canh", "cay canh", "giao hang"}
+    tokens = ["ban", "ca", "canh", "khong", "giao", "hang"]
+    assert pair_supported(tokens, body.__contains__) == {"ca", "canh", "giao", "hang"}
+    assert pair_supported(["canh", "ca"], body.__contains__) == set()  # order matters
+    assert pair_supported(["ca"], body.__contains__) == set()
+
+
+def test_coverage_many_credits_partial_terms_only_when_missing():
+    index = BM25Index()
+    index.add(1, ["ban", "sinh", "vat", "canh"])
+    index.add(2, ["gia", "xang"])
+    q = {"ban": 1.0, "ca": 1.0, "canh": 1.0}
+    plain = index.coverage_many(q, [1, 2])
+    credited = index.coverage_many(q, [1, 2], [{"ca": 0.5, "ban": 0.5}, None])
+    assert credited[1] == plain[1] == 0.0
+    mass = {t: index.idf(t) for t in q}
+    # "ban" is in the document already: full mass, not half; "ca" gets half of its mass
+    expected = (mass["ban"] + mass["canh"] + 0.5 * mass["ca"]) / sum(mass.values())
+    assert abs(credited[0] - expected) < 1e-12
+    assert credited[0] > plain[0]
+
+
+def test_body_words_count_in_pairs_and_never_as_scattered_syllables():
+    from claimmatch import HashingEmbedder, MatchConfig, Matcher
+
+    lead = "Bóc gỡ ổ nhóm lừa đảo rao bán sinh vật cảnh trên mạng xã hội"
+    body = ("Các đối tượng đăng bài rao bán cây cảnh, cá cảnh trên Facebook, nhận tiền cọc "
+            "rồi chặn liên lạc với người mua.")
+    # the same syllables as the body, never adjacent in the report's order
+    scattered = ("Cây đàn của cá nhân người mua, cảnh sát nhận liên hệ chặn tiền, "
+                 "rồi cọc lạc mua bài với.")
+    report = "Trang bán cá cảnh, cây cảnh nhận tiền cọc rồi chặn liên lạc"
+    config = MatchConfig(embed_query="never", body_credit=0.5)
+    with_body = Matcher(config, HashingEmbedder())
+    with_body.add(1, lead, body=body)
+    with_body.add(2, lead, body=scattered)
+    no_body = Matcher(config, HashingEmbedder())
+    no_body.add(1, lead)
+    no_body.add(2, lead)
+    cov = {c.claim_id: c.signals["coverage"] for c in with_body.query(report)}
+    base = no_body.compare(report, 1).signals["coverage"]
+    assert cov[1] > base + 0.2
+    assert abs(cov[2] - base) < 1e-9
+    # off switch, and remove / re-add without a body forget it
+    off = Matcher(MatchConfig(embed_query="never", body_credit=0.0), HashingEmbedder())
+    off.add(1, lead, body=body)
+    off.add(2, lead)
+    assert abs(off.compare(report, 1).signals["coverage"] - base) < 1e-9
+    with_body.add(1, lead)
+    assert abs(with_body.compare(report, 1).signals["coverage"] - base) < 1e-9
+    assert with_body.remove(2) and not with_body._body.has_term(2, "ca canh")
+
+
+def test_body_alone_brings_a_claim_into_the_candidates():
+    from claimmatch import HashingEmbedder, MatchConfig, Matcher
+
+    matcher = Matcher(MatchConfig(embed_query="never", retrieve_k=1), HashingEmbedder())
+    matcher.add(1, "Cảnh báo lừa đảo trên mạng", body="rao bán cá cảnh, cây cảnh giá rẻ")
+    for cid in range(2, 8):
+        matcher.add(cid, f"Cảnh báo lừa đảo trên mạng xã hội số {cid}")
+    found = {c.claim_id: c for c in matcher.query("bán cá cảnh giá rẻ", k=10)}
+    assert 1 in found and found[1].signals.get("bm25_body", 0) > 0
+
+
+def test_config_rejects_bad_body_credit():
+    import pytest
+
+    from claimmatch import MatchConfig
+
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError):
+            MatchConfig(body_credit=bad)

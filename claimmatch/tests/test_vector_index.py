@@ -211,6 +211,92 @@ def test_hnsw_search_widens_when_many_best_claims_are_hidden(data):
     assert_same_hits(got, brute_force(ids[keep], vectors[keep], queries[:1], 5))
 
 
+def cone_rows(rng: np.random.Generator, n: int, dim: int = 16, rank: int = 5) -> np.ndarray:
+    """Unit vectors in a narrow cone whose spread lies mostly in ``rank`` directions, like e5's."""
+    spread = rng.standard_normal((n, rank)) @ rng.standard_normal((rank, dim))
+    rows = 0.3 * spread + 0.02 * rng.standard_normal((n, dim))
+    rows[:, 0] += 3.0  # the shared direction that makes every pair look alike
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+REDUCED = AnnParams(dtype="f32", connectivity=16, expansion_add=128, expansion_search=256,
+                    add_threads=1, reduce_to=6, rerank=60)
+
+
+def test_reduced_graph_with_rerank_returns_exact_claims_and_scores():
+    rng = np.random.default_rng(8)
+    ids = np.repeat(np.arange(300), 2)
+    vectors = cone_rows(rng, len(ids))
+    queries = cone_rows(rng, 10)
+    index = VectorIndex(16, exact_below=100, ann=REDUCED)
+    index.add(ids, vectors)
+    assert index.mode == "ann"
+    # Scores are the exact cosines of the full vectors, not the 6-dim graph's distances.
+    assert_same_hits(index.search(queries, 5), brute_force(ids, vectors, queries, 5))
+    # Adding after the switch projects with the directions fitted then; removing still works.
+    extra = cone_rows(rng, 4)
+    index.add([900, 900, 901, 901], extra)
+    gone = [c for c, _ in index.search(queries[:1], 2)[0]]
+    index.remove(gone)
+    all_ids = np.concatenate([ids, [900, 900, 901, 901]])
+    all_vectors = np.concatenate([vectors, extra])
+    keep = ~np.isin(all_ids, gone)
+    assert_same_hits(index.search(queries, 5),
+                     brute_force(all_ids[keep], all_vectors[keep], queries, 5))
+
+
+def test_reduced_graph_alone_misranks_and_rerank_depth_fixes_it():
+    rng = np.random.default_rng(9)
+    ids = np.arange(600)
+    vectors = cone_rows(rng, 600, rank=12)  # 2 graph dims keep only part of the spread
+    queries = cone_rows(rng, 20, rank=12)
+    params = AnnParams(dtype="f32", connectivity=16, expansion_add=128, expansion_search=600,
+                       add_threads=1, reduce_to=2, rerank=1)
+    index = VectorIndex(16, exact_below=100, ann=params)
+    index.add(ids, vectors)
+    truth = [[c for c, _ in row] for row in brute_force(ids, vectors, queries, 5)]
+
+    def recall() -> float:
+        found = [[c for c, _ in row] for row in index.search(queries, 5)]
+        return float(np.mean([len(set(f) & set(t)) / 5 for f, t in zip(found, truth)]))
+
+    shallow = recall()  # only the graph's own top 5 get re-scored
+    index.set_rerank(600)  # every row re-scored: exact
+    assert shallow < 0.9 and recall() == 1.0
+
+
+def test_reduce_to_needs_rerank_and_rerank_stays_positive():
+    with pytest.raises(ValueError, match="rerank"):
+        AnnParams(reduce_to=8)
+    index = VectorIndex(16, exact_below=50, ann=REDUCED)
+    index.add(np.arange(60), cone_rows(np.random.default_rng(1), 60))
+    with pytest.raises(ValueError, match="rerank"):
+        index.set_rerank(0)
+
+
+def test_reduced_index_round_trips_through_a_mapped_file(tmp_path):
+    rng = np.random.default_rng(10)
+    ids = np.repeat(np.arange(300), 2)
+    vectors = cone_rows(rng, len(ids))
+    queries = cone_rows(rng, 8)
+    index = VectorIndex(16, exact_below=100, ann=REDUCED)
+    index.add(ids, vectors)
+    path = tmp_path / "reduced.tgvi"
+    index.save(path)
+    expected = brute_force(ids, vectors, queries, 6)
+    mapped = VectorIndex.load(path, mmap=True)
+    assert mapped.read_only and mapped.ann_params == REDUCED
+    assert_same_hits(mapped.search(queries, 6), expected)
+    copy = VectorIndex.load(path, mmap=False)
+    extra = cone_rows(rng, 2)
+    copy.add([777, 777], extra)
+    assert_same_hits(copy.search(queries, 6),
+                     brute_force(np.concatenate([ids, [777, 777]]),
+                                 np.concatenate([vectors, extra]), queries, 6))
+    mapped.save(tmp_path / "again.tgvi")  # re-saving a mapped reduced index keeps everything
+    assert_same_hits(VectorIndex.load(tmp_path / "again.tgvi").search(queries, 6), expected)
+
+
 # ---------------------------------------------------------------- files
 
 

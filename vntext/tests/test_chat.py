@@ -66,3 +66,37 @@ def test_ordinary_words_that_look_like_chat_stay():
 
 def test_empty_input():
     assert expand_chat("") == ""
+
+
+@pytest.mark.parametrize(
+    "chat, standard",
+    [
+        ("ck tiền xong bị block", "chuyển khoản tiền xong bị block"),
+        ("ck cọc xong web biến mất", "chuyển khoản cọc xong web biến mất"),
+        ("ck coc roi", "chuyển khoản coc roi"),
+        ("ck 500k cho nó", "chuyển khoản 500k cho nó"),
+        ("ck 2 triệu", "chuyển khoản 2 triệu"),
+        ("ck 1.500.000 đ", "chuyển khoản 1.500.000 đ"),
+    ],
+)
+def test_ck_before_money_is_a_bank_transfer(chat, standard):
+    assert expand_chat(chat) == standard
+
+
+@pytest.mark.parametrize(
+    "chat, standard",
+    [
+        ("ck tôi đi làm", "chồng tôi đi làm"),
+        ("ck trước của tôi", "chồng trước của tôi"),  # ex-husband, not "transfer first"
+        ("ck 2 con rồi", "chồng 2 con rồi"),  # a bare small number is not an amount
+        ("vk ck", "vợ chồng"),
+        ("ck", "chồng"),
+    ],
+)
+def test_ck_elsewhere_stays_husband(chat, standard):
+    assert expand_chat(chat) == standard
+
+
+def test_ck_glued_or_in_a_link_stays():
+    assert expand_chat("ck2 tiền, ck-tien") == "ck2 tiền, ck-tien"
+    assert expand_chat("xem https://x.vn/ck tiền") == "xem https://x.vn/ck tiền"
