@@ -18,12 +18,11 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Model
-from django.db.models.sql import InsertQuery
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import outbox
+from core.fast_insert import insert_rows
 
 from .forms import CONSENT_TEXT_VERSION
 from .images import ProcessedImage
@@ -86,54 +85,6 @@ def _canonical(url: str) -> str:
         return url
 
 
-_INSERT_SQL: dict[tuple[str, type[Model], int], tuple[str, list, bool]] = {}
-
-
-def _insert(objs: list[Model]) -> None:
-    """INSERT rows of one model and set their ids, with the SQL the ORM wrote once per shape.
-
-    `Model.save()` compiles the same INSERT for every report: profiled, that compilation and
-    the save machinery around it were the largest part of the web process's CPU per report
-    (docs/benchmarks.md, "bench/intake.py"). Here the ORM's own compiler writes the statement
-    the first time a (database, model, row count) is seen; later calls only convert the
-    values the way it does (`field.pre_save`, then `get_db_prep_save`) and execute. The model
-    stays the source of truth: no column name or placeholder is written by hand. Only for the
-    intake models, which have no save() override and no save signal receivers (a test checks).
-    """
-    model = type(objs[0])
-    meta = model._meta
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    key = (alias, model, len(objs))
-    cached = _INSERT_SQL.get(key)
-    if cached is None:
-        query = InsertQuery(model)
-        query.insert_values(fields, objs)
-        compiler = query.get_compiler(using=alias)
-        compiler.returning_fields = meta.db_returning_fields
-        [(sql, params)] = compiler.as_sql()
-        n = len(objs)
-        if len(params) == len(fields) * n and not (n > 1 and len(params) == len(fields)):
-            by_column = False  # VALUES (%s, …), (%s, …): the values row after row
-        elif n > 1 and len(params) == len(fields) and all(isinstance(p, list) and len(p) == n for p in params):
-            by_column = True  # PostgreSQL's UNNEST((%s)::type[], …): one array per column
-        else:  # a field with its own placeholder: not for this path
-            raise RuntimeError(f"{model.__name__}: the ORM's INSERT does not take one value per field")
-        cached = _INSERT_SQL[key] = (sql, fields, by_column)
-    sql, fields, by_column = cached
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
-    params = [list(column) for column in zip(*rows)] if by_column else [v for row in rows for v in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for obj, row in zip(objs, rows, strict=True):
-        for value, field in zip(row, meta.db_returning_fields, strict=True):
-            setattr(obj, field.attname, value)
-        obj._state.adding = False
-        obj._state.db = alias
-
-
 @contextmanager
 def _files_removed_on_failure() -> Iterator[list[tuple[Storage, str]]]:
     """Collect the files a submission stores; delete them if it fails before its commit ended.
@@ -161,9 +112,9 @@ def _store_report(sub: ReportSubmission, saved: list[tuple[Storage, str]]) -> Re
         province=sub.province, language=sub.language, api_client=sub.api_client,
         entered_by=sub.entered_by if getattr(sub.entered_by, "is_authenticated", False) else None,
     )
-    _insert([report])
+    insert_rows([report])
     if sub.urls:
-        _insert([ReportLink(report=report, url=url, canonical_url=_canonical(url), position=i)
+        insert_rows([ReportLink(report=report, url=url, canonical_url=_canonical(url), position=i)
                  for i, url in enumerate(sub.urls)])
     for i, img in enumerate(sub.images):
         stored = ReportImage(report=report, content_type=img.content_type, width=img.width,
@@ -172,7 +123,7 @@ def _store_report(sub: ReportSubmission, saved: list[tuple[Storage, str]]) -> Re
         saved.append((stored.file.storage, stored.file.name))
         stored.save()
     if sub.contact is not None:
-        _insert([ReporterContact(
+        insert_rows([ReporterContact(
             report=report, name=sub.contact.name, email=sub.contact.email, phone=sub.contact.phone,
             consent_to_contact=sub.contact.consent,
             consent_text_version=CONSENT_TEXT_VERSION if sub.contact.consent else "",
@@ -216,7 +167,7 @@ def submit_idempotent(sub: ReportSubmission, *, scope: str, key: str, body_hash:
         with _files_removed_on_failure() as saved, transaction.atomic():
             report = _store_report(sub, saved)
             response = render(report)
-            _insert([IdempotencyRecord(scope=scope, key=key, body_hash=body_hash, report=report,
+            insert_rows([IdempotencyRecord(scope=scope, key=key, body_hash=body_hash, report=report,
                                        response=response)])
             return response, False
     except IntegrityError:
