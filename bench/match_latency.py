@@ -30,7 +30,7 @@ build can run at low priority outside the benchmark lock and the locked run only
 The build adds 40k vectors per usearch call on all cores (``threads=0``).
 ``--reduce-to`` and ``--rerank`` choose the reduced graph + exact re-score (see
 ``claimmatch.vector_index.AnnParams``); ``--ef`` the expansion_search values measured.
-``--tune`` instead compares HNSW settings (dtype, connectivity, expansion_add) at 100k.
+``--tune`` instead compares HNSW settings (connectivity, expansion_add, reduced graph) at 100k.
 """
 
 from __future__ import annotations
@@ -453,16 +453,20 @@ def run_sizes(sizes: list[int], n_queries: int, params: AnnParams, e2e: int,
     return figures
 
 
-def run_tune(n_claims: int, n_queries: int) -> dict:
+def run_tune(n_claims: int, n_queries: int, ef_values: tuple[int, ...] = EF_VALUES) -> dict:
     cal = calibrate()
     queries, mix = make_queries(cal, n_claims, n_queries)
     truth = exact_top(cal, n_claims, queries)
     table = {}
-    for params in (AnnParams("f16", 16, 128), AnnParams("i8", 16, 128), AnnParams("f32", 16, 128),
-                   AnnParams("f16", 32, 128), AnnParams("f16", 16, 64)):
+    # The thin graph the 1 M run used before, the 384-dim graph production used before, and
+    # the reduced graph + exact re-score used now.
+    for params in (AnnParams("f16", 12, 32), AnnParams("f16", 16, 64),
+                   AnnParams("f16", 24, 64, reduce_to=128, rerank=100)):
         path, build = build_index(cal, n_claims, params)
-        result = {**build, **measure(path, queries, truth, EF_VALUES, mix=mix)}
+        result = {**build, **measure(path, queries, truth, ef_values, mix=mix, rerank=params.rerank)}
         name = f"{params.dtype}-M{params.connectivity}-ea{params.expansion_add}"
+        if params.reduce_to:
+            name += f"-pca{params.reduce_to}-rr{params.rerank}"
         table[name] = result
         print(name, json.dumps(result), flush=True)
     return {"tune_claims": n_claims, "configs": table}
@@ -505,7 +509,7 @@ def main() -> None:
             figures["built"][str(n_claims)] = {"path": str(path), **build}
             print(json.dumps(figures["built"][str(n_claims)]), flush=True)
     elif args.tune:
-        figures = run_tune(100_000, args.queries)
+        figures = run_tune(100_000, args.queries, tuple(int(e) for e in args.ef.split(",")))
     else:
         params = AnnParams(args.dtype, args.connectivity, args.expansion_add,
                            reduce_to=args.reduce_to, rerank=args.rerank)

@@ -19,17 +19,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from _data import load_vnpara
-from _embed import form_vectors, written_form_vectors
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import KFold
 
-from claimmatch import E5Embedder, MatchConfig, Matcher
-from claimmatch.fusion import (
+# the same vector cache as the other bench scripts (``var/cache``), unless TINGIA_CACHE says
+os.environ.setdefault("TINGIA_CACHE", str(Path(__file__).resolve().parent.parent / "var" / "cache"))
+
+from _data import load_vnpara  # noqa: E402
+from _embed import form_vectors, written_form_vectors  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+from sklearn.model_selection import KFold  # noqa: E402
+
+from claimmatch import E5Embedder, MatchConfig, Matcher  # noqa: E402
+from claimmatch.fusion import (  # noqa: E402
     LEXICAL_FEATURES,
     TEXT_FEATURES,
     fit_logistic,

@@ -88,13 +88,16 @@ class AnnParams:
     what this buys at 1 M claims.
     """
 
+    # Defaults = the settings measured at 1 M claims in bench/match_latency.py (docs/
+    # benchmarks.md): recall@10 0.970 at p99 6.7 ms with ef 1024; a full 384-dim graph
+    # (12/32) reached only 0.79 at ef 512 and 0.91 at ef 2048 there.
     dtype: str = "f16"
-    connectivity: int = 16
+    connectivity: int = 24
     expansion_add: int = 64
-    expansion_search: int = 256
+    expansion_search: int = 1024
     add_threads: int = 0
-    reduce_to: int = 0
-    rerank: int = 0
+    reduce_to: int = 128
+    rerank: int = 100
 
     def __post_init__(self) -> None:
         if self.reduce_to < 0 or self.rerank < 0:
@@ -657,8 +660,10 @@ class VectorIndex:
         """
         header, file_size = _read_header(path)
         dim = int(header["dim"])
+        # Files written before reduce_to/rerank existed hold a full-dimension graph alone.
+        saved_ann = {"reduce_to": 0, "rerank": 0, **header.get("ann", {})}
         index = cls(dim, header.get("metric", "cos"), int(header.get("exact_below", 20_000)),
-                    AnnParams(**header.get("ann", {})))
+                    AnnParams(**saved_ann))
         index.meta = dict(header.get("meta", {}))
         sections = header["sections"]
         for name, (offset, nbytes) in sections.items():

@@ -265,9 +265,21 @@ def test_reduced_graph_alone_misranks_and_rerank_depth_fixes_it():
     assert shallow < 0.9 and recall() == 1.0
 
 
+def test_default_settings_reduce_wide_vectors_and_find_the_exact_claims():
+    rng = np.random.default_rng(11)
+    ids = np.repeat(np.arange(400), 2)
+    vectors = cone_rows(rng, len(ids), dim=160, rank=40)
+    queries = cone_rows(rng, 10, dim=160, rank=40)
+    index = VectorIndex(160, exact_below=200)  # production AnnParams: 128 of 160 dims
+    index.add(ids, vectors)
+    assert index.mode == "ann" and index.ann_params.reduce_to == 128
+    # Full vectors are kept as f16, so scores match the exact ones to about 1e-3.
+    assert_same_hits(index.search(queries, 5), brute_force(ids, vectors, queries, 5), tol=2e-3)
+
+
 def test_reduce_to_needs_rerank_and_rerank_stays_positive():
     with pytest.raises(ValueError, match="rerank"):
-        AnnParams(reduce_to=8)
+        AnnParams(reduce_to=8, rerank=0)
     index = VectorIndex(16, exact_below=50, ann=REDUCED)
     index.add(np.arange(60), cone_rows(np.random.default_rng(1), 60))
     with pytest.raises(ValueError, match="rerank"):
