@@ -165,18 +165,19 @@ def _id_array(ids: Any) -> np.ndarray:
     return array
 
 
-class _GrowableIds:
-    """Append-only int64 buffer with amortised O(1) growth (doubling capacity)."""
+class _Growable:
+    """Append-only buffer of ids or of vectors, with amortised O(1) growth (doubling capacity)."""
 
-    def __init__(self, initial: np.ndarray | None = None) -> None:
-        data = np.empty(0, dtype=np.int64) if initial is None else np.asarray(initial, np.int64)
-        self._buf = np.array(data, dtype=np.int64, copy=True)
-        self.size = len(data)
+    def __init__(self, dtype: Any, row_shape: tuple[int, ...] = (),
+                 initial: np.ndarray | None = None) -> None:
+        self._buf = (np.empty((0, *row_shape), dtype=dtype) if initial is None
+                     else np.array(initial, dtype=dtype, copy=True))
+        self.size = len(self._buf)
 
     def append(self, values: np.ndarray) -> None:
         needed = self.size + len(values)
         if needed > len(self._buf):
-            grown = np.empty(max(needed, 2 * len(self._buf), 16), dtype=np.int64)
+            grown = np.empty((max(needed, 2 * len(self._buf), 16), *self._buf.shape[1:]), self._buf.dtype)
             grown[: self.size] = self._buf[: self.size]
             self._buf = grown
         self._buf[self.size : needed] = values
@@ -253,27 +254,6 @@ class _ExactRows:
         return self.ids[rows], np.take_along_axis(part_scores, order, axis=1)
 
 
-class _GrowableRows:
-    """Append-only 2-D buffer (the full vectors kept for re-scoring), doubling its capacity."""
-
-    def __init__(self, dim: int, dtype: Any, initial: np.ndarray | None = None) -> None:
-        self._buf = np.empty((0, dim), dtype=dtype) if initial is None else np.array(initial, dtype=dtype)
-        self.size = len(self._buf)
-
-    def append(self, rows: np.ndarray) -> None:
-        needed = self.size + len(rows)
-        if needed > len(self._buf):
-            grown = np.empty((max(needed, 2 * len(self._buf), 16), self._buf.shape[1]), self._buf.dtype)
-            grown[: self.size] = self._buf[: self.size]
-            self._buf = grown
-        self._buf[self.size : needed] = rows
-        self.size = needed
-
-    @property
-    def view(self) -> np.ndarray:
-        return self._buf[: self.size]
-
-
 def _fit_reduction(vectors: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
     """Mean and top-``dims`` principal directions (dim x dims) of ``vectors``.
 
@@ -307,14 +287,14 @@ class _AnnRows:
         self.writable = writable
         self.rerank = rerank
         self.reduction = reduction
-        self._row_ids = _GrowableIds(row_ids) if writable else None
+        self._row_ids = _Growable(np.int64, (), row_ids) if writable else None
         self._frozen_ids = None if writable else row_ids
         self._live = int((row_ids >= 0).sum())
-        self._full: _GrowableRows | None = None
+        self._full: _Growable | None = None
         self._frozen_full: np.ndarray | None = None
         if rerank and writable:
-            self._full = _GrowableRows(index.ndim if reduction is None else len(reduction[0]),
-                                       full.dtype if full is not None else np.float16, full)
+            dim = index.ndim if reduction is None else len(reduction[0])
+            self._full = _Growable(full.dtype if full is not None else np.float16, (dim,), full)
         elif rerank:
             self._frozen_full = full
 

@@ -223,13 +223,19 @@ REDUCED = AnnParams(dtype="f32", connectivity=16, expansion_add=128, expansion_s
                     add_threads=1, reduce_to=6, rerank=60)
 
 
-def test_reduced_graph_with_rerank_returns_exact_claims_and_scores():
-    rng = np.random.default_rng(8)
+def reduced_index(seed: int, n_queries: int):
+    """300 claims x 2 cone vectors in a REDUCED index, queries from the same cone, and the rng."""
+    rng = np.random.default_rng(seed)
     ids = np.repeat(np.arange(300), 2)
     vectors = cone_rows(rng, len(ids))
-    queries = cone_rows(rng, 10)
+    queries = cone_rows(rng, n_queries)
     index = VectorIndex(16, exact_below=100, ann=REDUCED)
     index.add(ids, vectors)
+    return rng, ids, vectors, queries, index
+
+
+def test_reduced_graph_with_rerank_returns_exact_claims_and_scores():
+    rng, ids, vectors, queries, index = reduced_index(8, 10)
     assert index.mode == "ann"
     # Scores are the exact cosines of the full vectors, not the 6-dim graph's distances.
     assert_same_hits(index.search(queries, 5), brute_force(ids, vectors, queries, 5))
@@ -287,12 +293,7 @@ def test_reduce_to_needs_rerank_and_rerank_stays_positive():
 
 
 def test_reduced_index_round_trips_through_a_mapped_file(tmp_path):
-    rng = np.random.default_rng(10)
-    ids = np.repeat(np.arange(300), 2)
-    vectors = cone_rows(rng, len(ids))
-    queries = cone_rows(rng, 8)
-    index = VectorIndex(16, exact_below=100, ann=REDUCED)
-    index.add(ids, vectors)
+    rng, ids, vectors, queries, index = reduced_index(10, 8)
     path = tmp_path / "reduced.tgvi"
     index.save(path)
     expected = brute_force(ids, vectors, queries, 6)
