@@ -13,6 +13,8 @@ BIN = Path(sys.executable).parent
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     env = dict(os.environ, TINGIA_DEBUG=os.environ.get("TINGIA_DEBUG", "1"))
+    # Links the site writes into answers (the API's status_url, e-mails) name this port.
+    env.setdefault("TINGIA_SITE_URL", f"http://127.0.0.1:{port}")
     worker = subprocess.Popen(
         [str(BIN / "celery"), "-A", "tingia", "worker", "--beat", "--pool=solo",
          "--queues=default,matching,notifications", "--loglevel=INFO"],
