@@ -16,7 +16,14 @@ every query stripped of diacritics. Rankings compared:
   stripped queries are embedded only with ``--embed-stripped``;
 - ``bm25_cv_k1_b``: BM25 alone with k1/b chosen per fold on the other folds (``BM25_GRID``);
 - ``pairwise``: a linear pairwise ranker over BM25 and e5 cosine (``pairwise_cv``), k1/b and
-  weights chosen on the training folds; ``pairwise_with_time`` adds the publication-time gap.
+  weights chosen on the training folds; ``pairwise_with_time`` adds the publication-time gap;
+  ``pairwise_passages_time`` adds the best e5 cosine between the query and 600-character
+  passages of each article (lead and body windows), with the gap's form chosen by an inner
+  CV on the training folds.
+
+Queries stripped of diacritics are scored twice: as typed (``stripped``, lexical only unless
+``--embed-stripped``) and with their accents restored from the indexed articles' own words
+(``restored``, ``AccentRestorer``), which is then embedded and ranked like an accented query.
 
 Also (with the model): ``body_credit_cv`` chooses ``MatchConfig.body_credit`` with short
 title queries against articles indexed as title + summary with their body as ``body``.
@@ -30,13 +37,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import regex
 
 os.environ.setdefault("TINGIA_CACHE", str(Path(__file__).resolve().parent.parent / "var" / "cache"))
 
@@ -65,6 +75,102 @@ def doc_text(d: dict) -> str:
     title = d["title_tok"].replace("_", " ")
     summary = d["summary_tok"].replace("_", " ")
     return f"{title}. {summary}. {d['body']}"
+
+
+_WORD_RE = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def _word_runs(text: str) -> list[list[regex.Match]]:
+    """Runs of words separated by spaces only: punctuation breaks a run (no pair across it)."""
+    runs: list[list[regex.Match]] = []
+    run: list[regex.Match] = []
+    last = 0
+    for m in _WORD_RE.finditer(text):
+        if run and text[last : m.start()].strip():
+            runs.append(run)
+            run = []
+        run.append(m)
+        last = m.end()
+    if run:
+        runs.append(run)
+    return runs
+
+
+class AccentRestorer:
+    """Put the accents back on a text typed without them, from the collection's own words.
+
+    e5 reads a long unaccented text poorly (MAP 0.46 against 0.89 accented) and BM25 loses
+    its boost for accented words, so a stripped query is first given, word by word, the
+    accented spelling that the indexed articles make most likely: a Viterbi pass over an
+    interpolated bigram model (``lam`` bigram, the rest unigram) counted on the articles,
+    candidates being the spellings whose ``vntext.fold`` equals the typed word. The query's
+    own article is left out of the counts (``exclude``): a report is not in the index.
+    ``lam`` was set once (0.8) and not tuned on the scores.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.uni: Counter[str] = Counter()
+        self.bi: Counter[tuple[str, str]] = Counter()
+        self.per_doc: list[tuple[Counter, Counter]] = []
+        for text in texts:
+            uni, bi = Counter(), Counter()
+            for run in _word_runs(vntext.normalize(text)):
+                ws = [m.group().lower() for m in run]
+                uni.update(ws)
+                bi.update(zip(ws, ws[1:]))
+            self.uni.update(uni)
+            self.bi.update(bi)
+            self.per_doc.append((uni, bi))
+        self.forms: dict[str, list[str]] = {}
+        for w in self.uni:
+            self.forms.setdefault(vntext.fold(w), []).append(w)
+        self.total = sum(self.uni.values())
+
+    def restore(self, text: str, exclude: int | None = None, lam: float = 0.8) -> str:
+        """``text`` with each word respelled; case and everything between words kept."""
+        ex_uni, ex_bi = self.per_doc[exclude] if exclude is not None else (Counter(), Counter())
+
+        def cu(w: str) -> int:
+            return self.uni[w] - ex_uni[w]
+
+        def cb(pair: tuple[str, str]) -> int:
+            return self.bi[pair] - ex_bi[pair]
+
+        out, pos = [], 0
+        for run in _word_runs(text):
+            cands = [
+                [w for w in self.forms.get(vntext.fold(m.group()), ()) if cu(w) > 0]
+                or [m.group().lower()]
+                for m in run
+            ]
+            layers = [{w: (math.log((cu(w) + 0.1) / self.total), "") for w in cands[0]}]
+            for i in range(1, len(run)):
+                layer = {}
+                for w in cands[i]:
+                    p_uni = (cu(w) + 0.1) / self.total
+                    best, arg = -math.inf, ""
+                    for v, (score, _) in layers[-1].items():
+                        p_bi = cb((v, w)) / cu(v) if cu(v) > 0 else 0.0
+                        val = score + math.log(lam * p_bi + (1 - lam) * p_uni)
+                        if val > best:
+                            best, arg = val, v
+                    layer[w] = (best, arg)
+                layers.append(layer)
+            w = max(layers[-1], key=lambda k: layers[-1][k][0])
+            seq = [w]
+            for i in range(len(run) - 1, 0, -1):
+                w = layers[i][w][1]
+                seq.append(w)
+            for m, w in zip(run, reversed(seq), strict=True):
+                typed = m.group()
+                if typed.isupper() and len(typed) > 1:
+                    w = w.upper()
+                elif typed[0].isupper():
+                    w = w[0].upper() + w[1:]
+                out += [text[pos : m.start()], w]
+                pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
 
 
 def average_precision(ranked: list[int], relevant: set[int]) -> float:
@@ -177,61 +283,109 @@ def _per_query_z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / (x.std() + 1e-9)
 
 
-def ranker_rows(ids: np.ndarray, bm25: np.ndarray, query: int, semantic, gap) -> np.ndarray:
+# How the publication-time gap enters the ranker; one is chosen per fold by an inner CV on
+# the training folds. Same-story articles are hours apart (95% within a day, the median
+# candidate of another story 3.4 days), so hours resolve the part of the scale that matters.
+GAP_FORMS = ("log_days", "log_hours", "log_hours_z")
+
+
+def ranker_rows(ids: np.ndarray, bm25: np.ndarray, query: int, matrices=(), gap=None,
+                gap_form: str = "log_days") -> np.ndarray:
     """Feature rows of one query's BM25 candidates, each signal normalised within the query
-    (a score means little across queries; its standing among the candidates does)."""
+    (a score means little across queries; its standing among the candidates does).
+
+    ``matrices``: query x article similarity matrices (e5 cosines), each giving the raw
+    value and its z-score within the query."""
     cols = [bm25 / (bm25.max() or 1.0), _per_query_z(bm25)]
-    if semantic is not None:
-        sem = semantic[query, ids]
-        cols += [sem, _per_query_z(sem)]
+    for matrix in matrices:
+        sim = matrix[query, ids]
+        cols += [sim, _per_query_z(sim)]
     if gap is not None:
-        cols.append(np.log1p(gap[query, ids]))
+        g = gap[query, ids]
+        if gap_form == "log_days":
+            cols.append(np.log1p(g))
+        else:
+            hours = np.log1p(24.0 * g)
+            cols.append(hours)
+            if gap_form == "log_hours_z":
+                cols.append(_per_query_z(hours))
     return np.stack(cols, 1)
 
 
-def pairwise_cv(pools, ap, name, gold, clusters, semantic=None, gap=None) -> dict:
+def _fit_pairwise(rows: dict, pool, queries, gold):
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = [], []
+    for i in queries:
+        ids = pool[i][0]
+        pos = [j for j, d in enumerate(ids) if d in gold[i]]
+        neg = [j for j, d in enumerate(ids) if d not in gold[i]][:PAIR_NEGATIVES]
+        for j in pos:
+            for n in neg:
+                diff = rows[i][j] - rows[i][n]
+                x += [diff, -diff]
+                y += [1, 0]
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=3000)
+    model.fit(np.array(x), np.array(y))
+    return model.coef_[0]
+
+
+def _rank(rows: dict, pool, queries, gold, w) -> tuple[list[float], list[float]]:
+    aps, r5 = [], []
+    for i in queries:
+        ranked = list(pool[i][0][np.argsort(-(rows[i] @ w), kind="stable")])
+        aps.append(average_precision(ranked, gold[i]))
+        r5.append(len(set(ranked[:5]) & gold[i]) / len(gold[i]))
+    return aps, r5
+
+
+def pairwise_cv(pools, ap, name, gold, clusters, matrices=(), gap=None,
+                gap_forms=("log_days",)) -> dict:
     """A linear pairwise ranker (logistic regression on feature differences of a relevant
-    and an irrelevant candidate of the same query, RankNet-style) over BM25, e5 cosine and,
-    optionally, the publication-time gap. Five folds grouped by cluster: k1/b and the
-    weights are chosen on the four training folds only, then the fifth is ranked.
+    and an irrelevant candidate of the same query, RankNet-style) over BM25, e5 cosines
+    (``matrices``) and, optionally, the publication-time gap. Five folds grouped by
+    cluster: k1/b, the gap's form (inner 4-fold CV, grouped by cluster, when several are
+    given) and the weights are chosen on the four training folds only, then the fifth is
+    ranked.
 
     Pairwise because the pointwise combiner did not beat BM25 alone: what matters is the
     order within a query, and differences cancel what a query's scores share."""
-    from sklearn.linear_model import LogisticRegression
-
-    maps, r5s, chosen = [], [], []
-    for tr, te in GroupKFold(5).split(np.arange(len(gold)), groups=clusters):
+    maps, r5s, chosen, forms = [], [], [], []
+    all_q = np.arange(len(gold))
+    for tr, te in GroupKFold(5).split(all_q, groups=clusters):
         k1b = max(BM25_GRID, key=lambda kb: ap[kb][name][tr].mean())
         chosen.append(list(k1b))
         pool = pools[k1b][name]
-        rows = {i: ranker_rows(pool[i][0], pool[i][1], i, semantic, gap)
-                for i in range(len(gold))}
-        x, y = [], []
-        for i in tr:
-            ids = pool[i][0]
-            pos = [j for j, d in enumerate(ids) if d in gold[i]]
-            neg = [j for j, d in enumerate(ids) if d not in gold[i]][:PAIR_NEGATIVES]
-            for j in pos:
-                for n in neg:
-                    diff = rows[i][j] - rows[i][n]
-                    x += [diff, -diff]
-                    y += [1, 0]
-        model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=3000)
-        model.fit(np.array(x), np.array(y))
-        w = model.coef_[0]
-        aps, r5 = [], []
-        for i in te:
-            ranked = list(pool[i][0][np.argsort(-(rows[i] @ w), kind="stable")])
-            aps.append(average_precision(ranked, gold[i]))
-            r5.append(len(set(ranked[:5]) & gold[i]) / len(gold[i]))
+        rows_by_form = {
+            form: {i: ranker_rows(pool[i][0], pool[i][1], i, matrices, gap, form)
+                   for i in all_q}
+            for form in gap_forms
+        }
+        form = gap_forms[0]
+        if len(gap_forms) > 1:
+            inner_map = {}
+            for f, rows in rows_by_form.items():
+                aps = []
+                for itr, ite in GroupKFold(4).split(tr, groups=clusters[tr]):
+                    w = _fit_pairwise(rows, pool, tr[itr], gold)
+                    aps += _rank(rows, pool, tr[ite], gold, w)[0]
+                inner_map[f] = np.mean(aps)
+            form = max(gap_forms, key=lambda f: inner_map[f])
+        forms.append(form)
+        rows = rows_by_form[form]
+        w = _fit_pairwise(rows, pool, tr, gold)
+        aps, r5 = _rank(rows, pool, te, gold, w)
         maps.append(np.mean(aps))
         r5s.append(np.mean(r5))
-    return {
+    out = {
         "map": {"mean": round(float(np.mean(maps)), 4), "std": round(float(np.std(maps)), 4)},
         "recall_at_5": {"mean": round(float(np.mean(r5s)), 4),
                         "std": round(float(np.std(r5s)), 4)},
         "k1_b_per_fold": chosen,
     }
+    if gap is not None:
+        out["gap_form_per_fold"] = forms
+    return out
 
 
 def evaluate(per_query, gold, order_fn) -> dict[str, float]:
@@ -274,6 +428,34 @@ def semantic_matrix(query_rows: list[np.ndarray], doc_rows: list[np.ndarray]) ->
     sem = np.max([q @ forms.T for forms in per_form], axis=0)
     np.fill_diagonal(sem, 0.0)
     return sem
+
+
+def body_chunks(docs, size: int = QUERY_CHARS, last: int = 6 * QUERY_CHARS):
+    """The articles' bodies past the query-sized lead, in ``size``-character windows up to
+    ``last`` characters (pieces under 100 characters dropped): (owner article, text)."""
+    owner, chunks = [], []
+    for i, d in enumerate(docs):
+        body = d["body"]
+        for start in range(size, min(len(body), last), size):
+            if len(body[start : start + size]) > 100:
+                owner.append(i)
+                chunks.append(body[start : start + size])
+    return np.array(owner), chunks
+
+
+def passage_matrix(queries: np.ndarray, leads: np.ndarray, chunks: np.ndarray,
+                   owner: np.ndarray) -> np.ndarray:
+    """Best e5 cosine between each query and any 600-character passage of each article (its
+    lead or a later window of its body), queries x articles, self set to 0.
+
+    The title + summary vectors miss what a query shares with an article's body; passages
+    of the query's own length are compared like with like (both in query form)."""
+    best = queries @ leads.T
+    sims = queries @ chunks.T
+    for j in np.unique(owner):
+        best[:, j] = np.maximum(best[:, j], sims[:, owner == j].max(1))
+    np.fill_diagonal(best, 0.0)
+    return best
 
 
 def time_gap_days(docs) -> np.ndarray:
@@ -353,7 +535,20 @@ def main() -> None:
         "accented": [d["body"][:QUERY_CHARS] for d in docs],
         "stripped": [vntext.strip_diacritics(d["body"][:QUERY_CHARS]) for d in docs],
     }
-    per_variant, semantic = {}, {}
+    t0 = time.time()
+    restorer = AccentRestorer(texts)
+    variants["restored"] = [restorer.restore(q, exclude=i)
+                            for i, q in enumerate(variants["stripped"])]
+    restored_ok, restored_all = 0, 0
+    for original, restored in zip(variants["accented"], variants["restored"], strict=True):
+        a, b = vntext.normalize(original).lower().split(), restored.lower().split()
+        if len(a) == len(b):
+            restored_ok += sum(x == y for x, y in zip(a, b, strict=True))
+            restored_all += len(a)
+    restoration = {"word_accuracy": round(restored_ok / restored_all, 4),
+                   "seconds": round(time.time() - t0, 1)}
+    print(f"accents restored: {restoration}", file=sys.stderr)
+    per_variant, semantic, qvecs_by_name = {}, {}, {}
     for name, queries in variants.items():
         # Each query is embedded in its written form only (half the model time); a
         # stripped query (only with --embed-stripped: e5 reads a 600-character text without
@@ -363,6 +558,7 @@ def main() -> None:
         else:
             qvecs = written_form_vectors(embedder, f"mds-q-{name}", queries, is_query=True)
             semantic[name] = semantic_matrix(qvecs, vectors)
+            qvecs_by_name[name] = qvecs
         t1 = time.time()
         per_variant[name] = rankings(matcher, queries, qvecs)
         print(f"{name}: {(time.time() - t1) / len(docs) * 1000:.0f} ms/query", file=sys.stderr)
@@ -389,20 +585,41 @@ def main() -> None:
     grid = bm25_grid_cv(texts, variants, gold, clusters, matcher.config, pools)
     ap = grid.pop("_ap")
     gap = time_gap_days(docs)
+    passages = {}
+    if not args.no_model:
+        owner, chunks = body_chunks(docs)
+        chunk_rows = np.concatenate(
+            written_form_vectors(embedder, "mds-chunks", chunks, is_query=True))
+        leads = np.concatenate(qvecs_by_name["accented"])  # every article's first 600 chars
+        for name, qvecs in qvecs_by_name.items():
+            passages[name] = passage_matrix(np.concatenate(qvecs), leads, chunk_rows, owner)
     for name, res in results.items():
         res["bm25_cv_k1_b"] = grid[name]
         sem = semantic.get(name)
-        res["pairwise"] = pairwise_cv(pools, ap, name, gold, clusters, sem)
-        res["pairwise_with_time"] = pairwise_cv(pools, ap, name, gold, clusters, sem, gap)
+        mats = [] if sem is None else [sem]
+        res["pairwise"] = pairwise_cv(pools, ap, name, gold, clusters, mats)
+        res["pairwise_with_time"] = pairwise_cv(pools, ap, name, gold, clusters, mats, gap)
+        if name in passages:
+            res["pairwise_passages_time"] = pairwise_cv(
+                pools, ap, name, gold, clusters, mats + [passages[name]], gap, GAP_FORMS)
         print(f"{name}: {res}")
     body = None
     if not args.no_model:
         body = body_credit_cv(docs, embedder, heads, vectors, clusters, gold)
         print(f"body credit (title queries): {body}")
+
+    def best(name: str) -> dict:
+        return results[name].get("pairwise_passages_time",
+                                 results[name]["pairwise_with_time"])["map"]
+
     print(
         json.dumps(
             {
                 "queries": len(docs),
+                "best_map_accented": best("accented"),
+                "best_map_stripped": best("restored") if "restored" in passages
+                else results["stripped"]["pairwise_with_time"]["map"],
+                "accent_restoration": restoration,
                 "pairwise_map_accented": results["accented"]["pairwise"]["map"],
                 "pairwise_map_stripped": results["stripped"]["pairwise"]["map"],
                 "pairwise_with_time_map_accented":
