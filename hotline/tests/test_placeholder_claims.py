@@ -26,23 +26,33 @@ def _upload(data: bytes):  # noqa: ANN202
     return SimpleUploadedFile("call.wav", data, content_type="audio/wav")
 
 
+def _matched_not_transcribed(client, capture, call_id: str):  # noqa: ANN001, ANN202
+    """A recorded call posted and matched (the first on-commit callback); transcription waits.
+
+    Returns the call and the callbacks still to run.
+    """
+    payload, content_type = multipart({"call_id": call_id, "recording": _upload(wav_bytes())})
+    with capture(execute=False) as callbacks:
+        assert send(client, payload, content_type).status_code == 201
+    callbacks[0]()  # matching only
+    return HotlineCall.objects.select_related("report").get(external_id=call_id), callbacks[1:]
+
+
+def _transcribe(capture, callbacks) -> None:  # noqa: ANN001
+    with capture(execute=True):
+        for callback in callbacks:
+            callback()
+
+
 def test_the_placeholder_claim_is_labelled_then_removed_from_the_matcher(client, transcribe_as,
                                                                          django_capture_on_commit_callbacks):
     transcribe_as("done", TRANSCRIPT)
-    payload, content_type = multipart({"call_id": "ph-1", "recording": _upload(wav_bytes())})
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert send(client, payload, content_type).status_code == 201
-    call = HotlineCall.objects.get(external_id="ph-1")
-    # Run matching only (the first callback); the transcription waits.
-    callbacks[0]()
-    call.report.refresh_from_db()
+    call, pending = _matched_not_transcribed(client, django_capture_on_commit_callbacks, "ph-1")
     placeholder = Claim.objects.get(pk=call.report.claim_id)
     assert placeholder.representative_text == "Cuộc gọi ghi âm, đang chờ chép lời"
     assert placeholder.pk in get_matcher()  # indexed in this process, so removal has work to do
 
-    with django_capture_on_commit_callbacks(execute=True):
-        for callback in callbacks[1:]:
-            callback()
+    _transcribe(django_capture_on_commit_callbacks, pending)
     call.report.refresh_from_db()
     assert call.report.text == TRANSCRIPT
     assert not Claim.objects.filter(pk=placeholder.pk).exists()
@@ -61,17 +71,11 @@ def test_a_touched_placeholder_claim_keeps_the_report_and_takes_its_transcript_a
     from verification.models import ClaimState
 
     transcribe_as("done", TRANSCRIPT)
-    payload, content_type = multipart({"call_id": "ph-2", "recording": _upload(wav_bytes())})
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert send(client, payload, content_type).status_code == 201
-    callbacks[0]()  # matching only
-    call = HotlineCall.objects.select_related("report").get(external_id="ph-2")
+    call, pending = _matched_not_transcribed(client, django_capture_on_commit_callbacks, "ph-2")
     claim = Claim.objects.get(pk=call.report.claim_id)
     Claim.objects.filter(pk=claim.pk).update(state=ClaimState.TRIAGED, version=2)  # staff touched it
 
-    with django_capture_on_commit_callbacks(execute=True):
-        for callback in callbacks[1:]:
-            callback()
+    _transcribe(django_capture_on_commit_callbacks, pending)
     call.report.refresh_from_db()
     claim.refresh_from_db()
     assert call.report.claim_id == claim.pk and call.report.text == TRANSCRIPT
@@ -86,15 +90,9 @@ def test_a_text_staff_wrote_is_never_replaced_by_the_transcript(client, transcri
     from verification.models import ClaimState
 
     transcribe_as("done", TRANSCRIPT)
-    payload, content_type = multipart({"call_id": "ph-3", "recording": _upload(wav_bytes())})
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert send(client, payload, content_type).status_code == 201
-    callbacks[0]()
-    call = HotlineCall.objects.select_related("report").get(external_id="ph-3")
+    call, pending = _matched_not_transcribed(client, django_capture_on_commit_callbacks, "ph-3")
     Claim.objects.filter(pk=call.report.claim_id).update(state=ClaimState.TRIAGED, version=2,
                                                           representative_text="Người gọi kể về tin trúng thưởng")
-    with django_capture_on_commit_callbacks(execute=True):
-        for callback in callbacks[1:]:
-            callback()
+    _transcribe(django_capture_on_commit_callbacks, pending)
     claim = Claim.objects.get(pk=call.report.claim_id)
     assert claim.representative_text == "Người gọi kể về tin trúng thưởng" and claim.version == 2
